@@ -12,6 +12,10 @@
 
 namespace kiln::text {
 
+// IsNumberLiteral is true when `text` matches the grammar of any integer or float literal
+// (range is not checked). The lexer uses it to tell number tokens from reserved ones.
+bool IsNumberLiteral(absl::string_view text);
+
 // ParseU32 parses an unsigned integer that fits in 32 bits (indices, alignments, lanes).
 absl::StatusOr<uint32_t> ParseU32(absl::string_view text);
 
