@@ -1,0 +1,83 @@
+// kiln::Context travels with every call into and out of Wasm, as Go's context.Context does in
+// wazero: it carries a cancellation flag, an optional deadline and values keyed by name (for
+// host functions that need request-scoped data such as a logger). Compiled code polls the
+// cancellation state at function entries and loop back-edges, so cancelling a Context or passing
+// its deadline stops a running call.
+#ifndef KILN_API_CONTEXT_H_
+#define KILN_API_CONTEXT_H_
+
+#include <any>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace kiln {
+
+// Context is a cheap-to-copy handle. Copies and contexts derived with WithDeadline/WithValue
+// share one cancellation flag, so cancelling any of them cancels all; deadlines and values are
+// per derived context. WithCancel starts a new flag that the parent's cancellation still
+// reaches. Thread-safe: Cancel may be called from any thread while a call runs.
+class Context {
+ public:
+  // A default Context is a root: not cancelled, with no deadline and no values.
+  Context();
+
+  // Background returns a new root context, as Go's context.Background() does.
+  static Context Background() { return Context(); }
+
+  // Cancel marks this context (and every context sharing or inheriting its flag) as done.
+  void Cancel() const;
+
+  // WithCancel returns a context with its own flag: cancelling it leaves this one running, but
+  // cancelling this one also cancels it.
+  Context WithCancel() const;
+
+  // WithDeadline returns a context that is done at `deadline` (or earlier, if this one's
+  // deadline is earlier).
+  Context WithDeadline(absl::Time deadline) const;
+
+  // WithTimeout is WithDeadline(now + timeout).
+  Context WithTimeout(absl::Duration timeout) const;
+
+  // WithValue returns a context where Value(key) is `value`; other keys are inherited.
+  Context WithValue(absl::string_view key, std::any value) const;
+
+  // Value returns the value stored under `key`, or nullptr when there is none. The pointer is
+  // valid while any context holding the value lives.
+  const std::any* Value(absl::string_view key) const;
+
+  // Deadline returns the time this context expires, if it has one.
+  std::optional<absl::Time> Deadline() const { return deadline_; }
+
+  // Cancelled is true once Cancel was called on this context or one it derives from.
+  bool Cancelled() const;
+
+  // Done is true when the context was cancelled or its deadline has passed.
+  bool Done() const { return Done(absl::Now()); }
+  bool Done(absl::Time now) const;
+
+  // Err explains Done: kCancelled, kDeadlineExceeded, or OK while the context is live.
+  absl::Status Err() const;
+
+ private:
+  // CancelState is one cancellation flag with a link to the flag it inherits from.
+  struct CancelState {
+    std::atomic<bool> cancelled{false};
+    std::shared_ptr<const CancelState> parent;
+  };
+  using ValueMap = std::map<std::string, std::any, std::less<>>;
+
+  std::shared_ptr<CancelState> cancel_;
+  std::optional<absl::Time> deadline_;
+  std::shared_ptr<const ValueMap> values_;  // copy-on-write: derived contexts never mutate it
+};
+
+}  // namespace kiln
+
+#endif  // KILN_API_CONTEXT_H_
