@@ -1,0 +1,592 @@
+// The function-body validator: the spec appendix's algorithm with an operand stack of value
+// types and a control stack of frames. A frame's `unreachable` flag makes the stack
+// polymorphic: after unreachable, br, br_table or return, pops below the frame's height
+// succeed and yield kUnknownType, which matches every type.
+//
+// The hot path is an operator with a fixed signature: one table load, a compare of its params
+// against the top of the stack, a resize and a push. Immediates are checked by their kind
+// (memory, table, segment and lane indices), so both fixed and hand-typed operators share them.
+#include "compiler/wasm/validate_code.h"
+
+#include <algorithm>
+#include <array>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "compiler/base/status_macros.h"
+#include "compiler/wasm/opcode.h"
+
+namespace kiln::wasm {
+namespace {
+
+// kUnknownType is the spec's "Unknown": a value popped from a polymorphic stack. It is no
+// binary type code, so it never equals a real ValType.
+constexpr ValType kUnknownType = static_cast<ValType>(0);
+
+// Past this many locals, declared runs are searched instead of expanded (see locals_).
+constexpr uint64_t kMaxMaterializedLocals = 1 << 16;
+
+// Messages show at most this many operands from the top of the stack.
+constexpr size_t kMaxShownOperands = 8;
+
+constexpr size_t kOpcodeCount = static_cast<size_t>(Opcode::kCount);
+
+// SingleType is the one-element list [type], for block types written as one value type.
+absl::Span<const ValType> SingleType(ValType type) {
+  static constexpr ValType kTypes[] = {ValType::kI32,  ValType::kI64,     ValType::kF32,
+                                       ValType::kF64,  ValType::kV128,    ValType::kFuncRef,
+                                       ValType::kExternRef};
+  for (const ValType& candidate : kTypes) {
+    if (candidate == type) return absl::MakeConstSpan(&candidate, 1);
+  }
+  return {};
+}
+
+// NaturalAlignmentLog2 is log2 of the bytes a memory operator accesses: the largest alignment
+// its memarg may claim.
+uint32_t NaturalAlignmentLog2(Opcode op) {
+  switch (op) {
+    case Opcode::kI32Load8S: case Opcode::kI32Load8U: case Opcode::kI64Load8S:
+    case Opcode::kI64Load8U: case Opcode::kI32Store8: case Opcode::kI64Store8:
+    case Opcode::kV128Load8Splat: case Opcode::kV128Load8Lane: case Opcode::kV128Store8Lane:
+      return 0;
+    case Opcode::kI32Load16S: case Opcode::kI32Load16U: case Opcode::kI64Load16S:
+    case Opcode::kI64Load16U: case Opcode::kI32Store16: case Opcode::kI64Store16:
+    case Opcode::kV128Load16Splat: case Opcode::kV128Load16Lane:
+    case Opcode::kV128Store16Lane:
+      return 1;
+    case Opcode::kI32Load: case Opcode::kF32Load: case Opcode::kI64Load32S:
+    case Opcode::kI64Load32U: case Opcode::kI32Store: case Opcode::kF32Store:
+    case Opcode::kI64Store32: case Opcode::kV128Load32Splat: case Opcode::kV128Load32Zero:
+    case Opcode::kV128Load32Lane: case Opcode::kV128Store32Lane:
+      return 2;
+    case Opcode::kI64Load: case Opcode::kF64Load: case Opcode::kI64Store:
+    case Opcode::kF64Store: case Opcode::kV128Load8x8S: case Opcode::kV128Load8x8U:
+    case Opcode::kV128Load16x4S: case Opcode::kV128Load16x4U: case Opcode::kV128Load32x2S:
+    case Opcode::kV128Load32x2U: case Opcode::kV128Load64Splat: case Opcode::kV128Load64Zero:
+    case Opcode::kV128Load64Lane: case Opcode::kV128Store64Lane:
+      return 3;
+    default:  // v128.load, v128.store
+      return 4;
+  }
+}
+
+// LaneCount is the number of lanes an extract_lane/replace_lane operator indexes.
+uint32_t LaneCount(Opcode op) {
+  switch (op) {
+    case Opcode::kI8x16ExtractLaneS: case Opcode::kI8x16ExtractLaneU:
+    case Opcode::kI8x16ReplaceLane:
+      return 16;
+    case Opcode::kI16x8ExtractLaneS: case Opcode::kI16x8ExtractLaneU:
+    case Opcode::kI16x8ReplaceLane:
+      return 8;
+    case Opcode::kI32x4ExtractLane: case Opcode::kI32x4ReplaceLane:
+    case Opcode::kF32x4ExtractLane: case Opcode::kF32x4ReplaceLane:
+      return 4;
+    default:  // i64x2 and f64x2
+      return 2;
+  }
+}
+
+// IsSelectable says whether the untyped select may choose between values of `type`: numeric
+// and vector types only (an unknown type stands for any of them).
+bool IsSelectable(ValType type) { return !IsRefType(type); }
+
+}  // namespace
+
+// OperatorTyping is one opcode's immediate kind and, unless `special`, its fixed signature,
+// gathered once from opcode.h so the per-operator loop reads one array entry.
+struct CodeValidator::OperatorTyping {
+  ImmKind immediate = ImmKind::kNone;
+  bool special = true;
+  absl::Span<const ValType> params;
+  absl::Span<const ValType> results;
+};
+
+CodeValidator::CodeValidator(const ValidationContext& context) : c_(context) {
+  using Typings = std::array<OperatorTyping, kOpcodeCount>;
+  static const Typings kTypings = [] {
+    Typings typings;
+    for (size_t i = 0; i < kOpcodeCount; ++i) {
+      const OpcodeInfo& info = Info(static_cast<Opcode>(i));
+      typings[i].immediate = info.immediate;
+      typings[i].special = info.signature == Signature::kSpecial;
+      const SignatureTypes types = Types(info.signature);
+      typings[i].params = types.params;
+      typings[i].results = types.results;
+    }
+    return typings;
+  }();
+  typings_ = kTypings.data();
+}
+
+// -- Functions and locals ---------------------------------------------------------------------
+
+absl::Status CodeValidator::ValidateFunction(uint32_t func_index, const Code& code) {
+  func_index_ = func_index;
+  func_type_ = c_.funcs[func_index];
+  offset_ = code.body.offset;
+  opcode_ = Opcode::kNop;
+  SetUpLocals(*func_type_, code);
+
+  operands_.clear();
+  controls_.clear();
+  controls_.push_back(ControlFrame{FrameKind::kFunction, false, 0, {}, func_type_->results});
+
+  CodeReader reader(c_.module->bytes, code.body.offset, code.body.offset + code.body.size);
+  Instruction inst;
+  while (!reader.AtEnd()) {
+    if (controls_.empty()) {
+      offset_ = reader.Offset();
+      return Error("operators after the end of the function");
+    }
+    KILN_RETURN_IF_ERROR(reader.Next(&inst));
+    offset_ = inst.offset;
+    opcode_ = inst.opcode;
+    KILN_RETURN_IF_ERROR(CheckInstruction(inst));
+  }
+  if (!controls_.empty()) return Error("unexpected end of function body");
+  return absl::OkStatus();
+}
+
+void CodeValidator::SetUpLocals(const FuncType& type, const Code& code) {
+  locals_.assign(type.params.begin(), type.params.end());
+  local_runs_.clear();
+  num_locals_ = type.params.size() + code.local_count;
+  const bool materialize = num_locals_ <= kMaxMaterializedLocals;
+  uint64_t end = type.params.size();
+  for (const LocalDecl& decl : code.locals) {
+    end += decl.count;
+    if (materialize) {
+      locals_.insert(locals_.end(), decl.count, decl.type);
+    } else {
+      local_runs_.emplace_back(end, decl.type);
+    }
+  }
+}
+
+bool CodeValidator::LocalType(uint32_t index, ValType* out) const {
+  if (index < locals_.size()) {
+    *out = locals_[index];
+    return true;
+  }
+  if (index >= num_locals_) return false;
+  auto run = std::upper_bound(
+      local_runs_.begin(), local_runs_.end(), uint64_t{index},
+      [](uint64_t i, const std::pair<uint64_t, ValType>& r) { return i < r.first; });
+  if (run == local_runs_.end()) return false;
+  *out = run->second;
+  return true;
+}
+
+// -- One operator -----------------------------------------------------------------------------
+
+absl::Status CodeValidator::CheckInstruction(const Instruction& inst) {
+  const OperatorTyping& typing = typings_[static_cast<size_t>(inst.opcode)];
+  if (typing.immediate != ImmKind::kNone) {
+    KILN_RETURN_IF_ERROR(CheckImmediates(inst, typing.immediate));
+  }
+  if (!typing.special) return ApplySignature(typing.params, typing.results);
+  return CheckSpecial(inst);
+}
+
+absl::Status CodeValidator::CheckMemory(uint32_t memory) const {
+  if (memory >= c_.num_memories) return Error(UnknownIndex("memory", memory));
+  return absl::OkStatus();
+}
+
+absl::Status CodeValidator::CheckTable(uint32_t table) const {
+  if (table >= c_.tables.size()) return Error(UnknownIndex("table", table));
+  return absl::OkStatus();
+}
+
+absl::Status CodeValidator::CheckImmediates(const Instruction& inst, ImmKind immediate) {
+  switch (immediate) {
+    case ImmKind::kNone:
+    case ImmKind::kBlockType:    // resolved when the block is entered
+    case ImmKind::kLabel:        // resolved by the branch
+    case ImmKind::kBrTable:
+    case ImmKind::kCallIndirect: // checked in the spec's order by CheckSpecial
+    case ImmKind::kLocal:
+    case ImmKind::kI32:
+    case ImmKind::kI64:
+    case ImmKind::kF32:
+    case ImmKind::kF64:
+    case ImmKind::kV128:
+    case ImmKind::kSelectTypes:
+    case ImmKind::kRefType:
+      return absl::OkStatus();
+    case ImmKind::kFunc:
+      if (inst.index >= c_.funcs.size()) return Error(UnknownIndex("function", inst.index));
+      return absl::OkStatus();
+    case ImmKind::kGlobal:
+      if (inst.index >= c_.globals.size()) return Error(UnknownIndex("global", inst.index));
+      return absl::OkStatus();
+    case ImmKind::kTable:
+      return CheckTable(inst.index);
+    case ImmKind::kMemory:
+      return CheckMemory(inst.index);
+    case ImmKind::kMemArg:
+    case ImmKind::kMemArgLane: {
+      KILN_RETURN_IF_ERROR(CheckMemory(inst.memarg.memory));
+      const uint32_t natural = NaturalAlignmentLog2(inst.opcode);
+      if (inst.memarg.align_log2 > natural) {
+        return Error("alignment must not be larger than natural");
+      }
+      // A lane load/store reads one lane of the accessed width: 16 bytes / width lanes.
+      if (immediate == ImmKind::kMemArgLane && inst.index >= (16u >> natural)) {
+        return Error("invalid lane index");
+      }
+      return absl::OkStatus();
+    }
+    case ImmKind::kMemoryInit:
+      KILN_RETURN_IF_ERROR(CheckMemory(inst.index2));
+      if (inst.index >= c_.num_datas) return Error(UnknownIndex("data segment", inst.index));
+      return absl::OkStatus();
+    case ImmKind::kData:
+      if (inst.index >= c_.num_datas) return Error(UnknownIndex("data segment", inst.index));
+      return absl::OkStatus();
+    case ImmKind::kMemoryCopy:
+      KILN_RETURN_IF_ERROR(CheckMemory(inst.index));
+      return CheckMemory(inst.index2);
+    case ImmKind::kTableInit:
+      KILN_RETURN_IF_ERROR(CheckTable(inst.index2));
+      if (inst.index >= c_.elems.size()) return Error(UnknownIndex("elem segment", inst.index));
+      if (c_.tables[inst.index2].element != c_.elems[inst.index]) {
+        return Error(absl::StrCat("type mismatch: table.init copies ",
+                                  ValTypeName(c_.elems[inst.index]), " elements into a ",
+                                  ValTypeName(c_.tables[inst.index2].element), " table"));
+      }
+      return absl::OkStatus();
+    case ImmKind::kElem:
+      if (inst.index >= c_.elems.size()) return Error(UnknownIndex("elem segment", inst.index));
+      return absl::OkStatus();
+    case ImmKind::kTableCopy:
+      KILN_RETURN_IF_ERROR(CheckTable(inst.index));
+      KILN_RETURN_IF_ERROR(CheckTable(inst.index2));
+      if (c_.tables[inst.index].element != c_.tables[inst.index2].element) {
+        return Error(absl::StrCat("type mismatch: table.copy from a ",
+                                  ValTypeName(c_.tables[inst.index2].element), " table to a ",
+                                  ValTypeName(c_.tables[inst.index].element), " table"));
+      }
+      return absl::OkStatus();
+    case ImmKind::kShuffle:
+      for (uint8_t lane : inst.v128) {
+        if (lane >= 32) return Error("invalid lane index");
+      }
+      return absl::OkStatus();
+    case ImmKind::kLane:
+      if (inst.index >= LaneCount(inst.opcode)) return Error("invalid lane index");
+      return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
+// CheckSpecial types the operators whose signature depends on immediates, on the module, or on
+// the stack itself. Index immediates were checked by CheckImmediates.
+absl::Status CodeValidator::CheckSpecial(const Instruction& inst) {
+  switch (inst.opcode) {
+    case Opcode::kUnreachable:
+      MarkUnreachable();
+      return absl::OkStatus();
+    case Opcode::kNop:
+      return absl::OkStatus();
+    case Opcode::kBlock:
+      return EnterBlock(FrameKind::kBlock, inst.block_type);
+    case Opcode::kLoop:
+      return EnterBlock(FrameKind::kLoop, inst.block_type);
+    case Opcode::kIf:
+      return EnterBlock(FrameKind::kIf, inst.block_type);
+    case Opcode::kElse: {
+      if (controls_.back().kind != FrameKind::kIf) return Error("else without matching if");
+      ControlFrame frame;
+      KILN_RETURN_IF_ERROR(ExitBlock("else", &frame));
+      frame.kind = FrameKind::kElse;
+      frame.unreachable = false;
+      frame.height = static_cast<uint32_t>(operands_.size());
+      controls_.push_back(frame);
+      PushTypes(frame.params);
+      return absl::OkStatus();
+    }
+    case Opcode::kEnd: {
+      ControlFrame frame;
+      KILN_RETURN_IF_ERROR(ExitBlock("end", &frame));
+      // An if without else has an empty else branch, which must turn params into results.
+      if (frame.kind == FrameKind::kIf &&
+          !std::equal(frame.params.begin(), frame.params.end(), frame.results.begin(),
+                      frame.results.end())) {
+        return Error(absl::StrCat("type mismatch: if without else must have equal params ",
+                                  TypeList(frame.params), " and results ",
+                                  TypeList(frame.results)));
+      }
+      if (frame.kind != FrameKind::kFunction) PushTypes(frame.results);
+      return absl::OkStatus();
+    }
+    case Opcode::kBr: {
+      const ControlFrame* target;
+      KILN_RETURN_IF_ERROR(Label(inst.index, &target));
+      KILN_RETURN_IF_ERROR(PopTypes(target->LabelTypes()));
+      MarkUnreachable();
+      return absl::OkStatus();
+    }
+    case Opcode::kBrIf: {
+      const ControlFrame* target;
+      KILN_RETURN_IF_ERROR(Label(inst.index, &target));
+      KILN_RETURN_IF_ERROR(Pop(ValType::kI32));
+      return ApplySignature(target->LabelTypes(), target->LabelTypes());
+    }
+    case Opcode::kBrTable: {
+      KILN_RETURN_IF_ERROR(Pop(ValType::kI32));
+      const ControlFrame* fallback;
+      KILN_RETURN_IF_ERROR(Label(inst.br_table.back(), &fallback));
+      const size_t arity = fallback->LabelTypes().size();
+      // Wasm 2.0: the targets may carry different types as long as they have one arity and
+      // the operands match each of them (the stack may be polymorphic).
+      for (uint32_t depth : inst.br_table) {
+        const ControlFrame* target;
+        KILN_RETURN_IF_ERROR(Label(depth, &target));
+        if (target->LabelTypes().size() != arity) {
+          return Error(absl::StrCat("type mismatch: br_table target ", depth, " carries ",
+                                    TypeList(target->LabelTypes()), " but the default carries ",
+                                    TypeList(fallback->LabelTypes())));
+        }
+        KILN_RETURN_IF_ERROR(CheckTop(target->LabelTypes()));
+      }
+      MarkUnreachable();
+      return absl::OkStatus();
+    }
+    case Opcode::kReturn:
+      KILN_RETURN_IF_ERROR(PopTypes(func_type_->results));
+      MarkUnreachable();
+      return absl::OkStatus();
+    case Opcode::kCall: {
+      const FuncType& callee = *c_.funcs[inst.index];
+      return ApplySignature(callee.params, callee.results);
+    }
+    case Opcode::kCallIndirect: {
+      KILN_RETURN_IF_ERROR(CheckTable(inst.index2));
+      if (c_.tables[inst.index2].element != ValType::kFuncRef) {
+        return Error(absl::StrCat("type mismatch: call_indirect needs a funcref table, table ",
+                                  inst.index2, " holds ",
+                                  ValTypeName(c_.tables[inst.index2].element)));
+      }
+      if (inst.index >= c_.module->types.size()) return Error(UnknownIndex("type", inst.index));
+      const FuncType& callee = c_.module->types[inst.index];
+      KILN_RETURN_IF_ERROR(Pop(ValType::kI32));
+      return ApplySignature(callee.params, callee.results);
+    }
+    case Opcode::kDrop: {
+      ValType ignored;
+      return PopAny(&ignored);
+    }
+    case Opcode::kSelect: {
+      KILN_RETURN_IF_ERROR(Pop(ValType::kI32));
+      ValType second, first;
+      KILN_RETURN_IF_ERROR(PopAny(&second));
+      KILN_RETURN_IF_ERROR(PopAny(&first));
+      if (!IsSelectable(first) || !IsSelectable(second)) {
+        return Error(absl::StrCat("type mismatch: select without a type needs numeric or "
+                                  "vector operands, got ",
+                                  TypeList({first, second})));
+      }
+      if (first != second && first != kUnknownType && second != kUnknownType) {
+        return Error(absl::StrCat("type mismatch: select operands differ, got ",
+                                  TypeList({first, second})));
+      }
+      Push(first == kUnknownType ? second : first);
+      return absl::OkStatus();
+    }
+    case Opcode::kSelectT: {
+      if (inst.select_types.size() != 1) return Error("invalid result arity");
+      const ValType type = inst.select_types[0];
+      const ValType params[] = {type, type, ValType::kI32};
+      return ApplySignature(params, inst.select_types);
+    }
+    case Opcode::kLocalGet:
+    case Opcode::kLocalSet:
+    case Opcode::kLocalTee: {
+      ValType type;
+      if (!LocalType(inst.index, &type)) return Error(UnknownIndex("local", inst.index));
+      const auto one = absl::MakeConstSpan(&type, 1);
+      if (inst.opcode == Opcode::kLocalGet) return ApplySignature({}, one);
+      if (inst.opcode == Opcode::kLocalSet) return ApplySignature(one, {});
+      return ApplySignature(one, one);
+    }
+    case Opcode::kGlobalGet:
+      Push(c_.globals[inst.index].type);
+      return absl::OkStatus();
+    case Opcode::kGlobalSet: {
+      const GlobalType& global = c_.globals[inst.index];
+      if (!global.is_mutable) return Error("global is immutable");
+      return Pop(global.type);
+    }
+    case Opcode::kTableGet: {
+      const ValType element = c_.tables[inst.index].element;
+      const ValType params[] = {ValType::kI32};
+      return ApplySignature(params, absl::MakeConstSpan(&element, 1));
+    }
+    case Opcode::kTableSet: {
+      const ValType params[] = {ValType::kI32, c_.tables[inst.index].element};
+      return ApplySignature(params, {});
+    }
+    case Opcode::kTableGrow: {
+      const ValType params[] = {c_.tables[inst.index].element, ValType::kI32};
+      const ValType results[] = {ValType::kI32};
+      return ApplySignature(params, results);
+    }
+    case Opcode::kTableFill: {
+      const ValType params[] = {ValType::kI32, c_.tables[inst.index].element, ValType::kI32};
+      return ApplySignature(params, {});
+    }
+    case Opcode::kRefNull:
+      Push(inst.ref_type);
+      return absl::OkStatus();
+    case Opcode::kRefIsNull: {
+      ValType type;
+      KILN_RETURN_IF_ERROR(PopAny(&type));
+      if (type != kUnknownType && !IsRefType(type)) {
+        return Error(absl::StrCat("type mismatch: ref.is_null expects a reference, got ",
+                                  TypeList({type})));
+      }
+      Push(ValType::kI32);
+      return absl::OkStatus();
+    }
+    case Opcode::kRefFunc:
+      if (!c_.refs[inst.index]) return Error("undeclared function reference");
+      Push(ValType::kFuncRef);
+      return absl::OkStatus();
+    default:
+      return absl::InternalError(absl::StrCat("validator has no typing rule for ",
+                                              Name(inst.opcode), " (func ", func_index_, ")"));
+  }
+}
+
+// -- Operand stack ----------------------------------------------------------------------------
+
+absl::Status CodeValidator::CheckTop(absl::Span<const ValType> expected) const {
+  const ControlFrame& frame = controls_.back();
+  const size_t available = operands_.size() - frame.height;
+  const size_t n = expected.size();
+  const size_t checked = std::min(n, available);
+  const ValType* top = operands_.data() + operands_.size() - checked;
+  const ValType* want = expected.data() + (n - checked);
+  for (size_t i = 0; i < checked; ++i) {
+    if (top[i] != want[i] && top[i] != kUnknownType) {
+      return MismatchError(Name(opcode_), expected, checked);
+    }
+  }
+  if (checked < n && !frame.unreachable) return MismatchError(Name(opcode_), expected, checked);
+  return absl::OkStatus();
+}
+
+absl::Status CodeValidator::PopTypes(absl::Span<const ValType> expected) {
+  KILN_RETURN_IF_ERROR(CheckTop(expected));
+  const size_t available = operands_.size() - controls_.back().height;
+  operands_.resize(operands_.size() - std::min(expected.size(), available));
+  return absl::OkStatus();
+}
+
+absl::Status CodeValidator::ApplySignature(absl::Span<const ValType> params,
+                                           absl::Span<const ValType> results) {
+  KILN_RETURN_IF_ERROR(PopTypes(params));
+  PushTypes(results);
+  return absl::OkStatus();
+}
+
+absl::Status CodeValidator::PopAny(ValType* out) {
+  const ControlFrame& frame = controls_.back();
+  if (operands_.size() > frame.height) {
+    *out = operands_.back();
+    operands_.pop_back();
+    return absl::OkStatus();
+  }
+  if (frame.unreachable) {
+    *out = kUnknownType;
+    return absl::OkStatus();
+  }
+  return Error(absl::StrCat("type mismatch: ", Name(opcode_), " expects an operand, got []"));
+}
+
+void CodeValidator::MarkUnreachable() {
+  ControlFrame& frame = controls_.back();
+  operands_.resize(frame.height);
+  frame.unreachable = true;
+}
+
+// -- Control stack ----------------------------------------------------------------------------
+
+absl::Status CodeValidator::ResolveBlockType(const BlockType& block_type,
+                                             absl::Span<const ValType>* params,
+                                             absl::Span<const ValType>* results) const {
+  switch (block_type.kind) {
+    case BlockType::Kind::kEmpty:
+      *params = {};
+      *results = {};
+      return absl::OkStatus();
+    case BlockType::Kind::kValue:
+      *params = {};
+      *results = SingleType(block_type.value);
+      return absl::OkStatus();
+    case BlockType::Kind::kTypeIndex: {
+      if (block_type.type_index >= c_.module->types.size()) {
+        return Error(UnknownIndex("type", block_type.type_index));
+      }
+      const FuncType& type = c_.module->types[block_type.type_index];
+      *params = type.params;
+      *results = type.results;
+      return absl::OkStatus();
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CodeValidator::EnterBlock(FrameKind kind, const BlockType& block_type) {
+  absl::Span<const ValType> params, results;
+  KILN_RETURN_IF_ERROR(ResolveBlockType(block_type, &params, &results));
+  if (kind == FrameKind::kIf) KILN_RETURN_IF_ERROR(Pop(ValType::kI32));
+  KILN_RETURN_IF_ERROR(PopTypes(params));
+  controls_.push_back(
+      ControlFrame{kind, false, static_cast<uint32_t>(operands_.size()), params, results});
+  PushTypes(params);
+  return absl::OkStatus();
+}
+
+absl::Status CodeValidator::ExitBlock(absl::string_view what, ControlFrame* out) {
+  const ControlFrame& frame = controls_.back();
+  const size_t available = operands_.size() - frame.height;
+  KILN_RETURN_IF_ERROR(CheckTop(frame.results));
+  // A block must leave exactly its results: nothing may stay below them.
+  if (available > frame.results.size()) {
+    return MismatchError(what, frame.results, available);
+  }
+  *out = frame;
+  operands_.resize(frame.height);
+  controls_.pop_back();
+  return absl::OkStatus();
+}
+
+absl::Status CodeValidator::Label(uint32_t depth, const ControlFrame** out) const {
+  if (depth >= controls_.size()) return Error(UnknownIndex("label", depth));
+  *out = &controls_[controls_.size() - 1 - depth];
+  return absl::OkStatus();
+}
+
+// -- Errors -----------------------------------------------------------------------------------
+
+absl::Status CodeValidator::Error(absl::string_view message) const {
+  return absl::InvalidArgumentError(
+      absl::StrFormat("%s (func %d, offset 0x%x)", message, func_index_, offset_));
+}
+
+absl::Status CodeValidator::MismatchError(absl::string_view what,
+                                          absl::Span<const ValType> expected,
+                                          size_t shown) const {
+  const size_t count = std::min(shown, kMaxShownOperands);
+  const auto top = absl::MakeConstSpan(operands_).subspan(operands_.size() - count);
+  std::string got = TypeList(top);
+  if (count < shown) got.insert(1, "... ");
+  return Error(
+      absl::StrCat("type mismatch: ", what, " expects ", TypeList(expected), ", got ", got));
+}
+
+}  // namespace kiln::wasm
