@@ -1,0 +1,79 @@
+// The spectest command: `bazel run //spectest -- [--json=FILE] PATH...`. Runs .wast files (or
+// every *.wast in a folder), prints one summary line per file and a total line last, and exits
+// non-zero when any command failed. Paths are relative to where `bazel run` was started.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "spectest/json_report.h"
+#include "spectest/runner.h"
+
+namespace {
+
+constexpr char kUsage[] = "usage: spectest [--json=FILE] PATH...\n";
+
+int Run(int argc, char** argv) {
+  // `bazel run` starts us in the runfiles tree; go back to the user's directory.
+  if (const char* dir = std::getenv("BUILD_WORKING_DIRECTORY"); dir != nullptr && *dir) {
+    if (chdir(dir) != 0) {
+      std::fprintf(stderr, "spectest: cannot enter %s\n", dir);
+      return 2;
+    }
+  }
+  std::string json_path;
+  std::vector<std::string> paths;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (absl::StartsWith(arg, "--json=")) {
+      json_path = arg.substr(7);
+    } else if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (absl::StartsWith(arg, "--")) {
+      std::fprintf(stderr, "spectest: unknown flag %s\n%s", arg.c_str(), kUsage);
+      return 2;
+    } else {
+      paths.push_back(arg);
+    }
+  }
+  if (paths.empty()) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+
+  absl::StatusOr<std::vector<kiln::spectest::WastFile>> files =
+      kiln::spectest::CollectWastFiles(paths);
+  if (!files.ok()) {
+    std::fprintf(stderr, "spectest: %s\n", std::string(files.status().message()).c_str());
+    return 2;
+  }
+  if (files->empty()) {
+    std::fputs("spectest: no .wast files found\n", stderr);
+    return 2;
+  }
+
+  std::vector<kiln::spectest::FileReport> reports;
+  kiln::spectest::Tally total;
+  for (const kiln::spectest::WastFile& file : *files) {
+    reports.push_back(kiln::spectest::RunScriptFile(file.path, file.display_name));
+    total.Add(kiln::spectest::TallyFile(reports.back()));
+    std::printf("%s\n", kiln::spectest::FileSummary(reports.back()).c_str());
+    std::fflush(stdout);
+  }
+  if (!json_path.empty()) {
+    absl::Status written = kiln::spectest::WriteJsonReport(json_path, reports);
+    if (!written.ok()) {
+      std::fprintf(stderr, "spectest: %s\n", std::string(written.message()).c_str());
+      total.failed += 1;
+    }
+  }
+  std::printf("%s\n", kiln::spectest::TotalSummary(total).c_str());
+  return total.failed == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return Run(argc, argv); }
