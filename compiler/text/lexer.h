@@ -20,9 +20,11 @@ enum class TokenKind : uint8_t {
   kRParen,
   kKeyword,   // starts with a lowercase letter: module, i32.add, offset=4, nan:canonical
   kId,        // $name; text includes the '$' (and for $"quoted" ids, `value` holds the name)
+              // `value` is "$" + the name for both forms, so $abc and $"abc" compare equal
   kString,    // "..."; `value` holds the decoded bytes
   kNumber,    // starts with a digit or a sign: 1, -0x1p3, +inf, nan:0x200000, 1_000
   kReserved,  // anything else the lexer could split off (always an error where it is used)
+              // e.g. 0drop, 1x, $l"a" and "a""b": tokens not separated by space or parens
   kEof,
 };
 
