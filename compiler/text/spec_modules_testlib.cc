@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "compiler/base/status_macros.h"
 #include "compiler/text/lexer.h"
@@ -46,6 +47,27 @@ absl::StatusOr<std::vector<SpecModule>> SpecModules(const std::string& source) {
   KILN_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(source));
   TokenCursor cursor(tokens);
   std::vector<SpecModule> modules;
+  // A script may also be the bare fields of one module (inline-module.wast).
+  if (cursor.Peek().kind == TokenKind::kLParen && cursor.Peek(1).kind == TokenKind::kKeyword) {
+    absl::string_view first = cursor.Peek(1).text;
+    if (first != "module" && first != "register" && first != "invoke" && first != "get" &&
+        !absl::StartsWith(first, "assert_")) {
+      SpecModule module;
+      module.command = "module";
+      module.command_line = cursor.Peek().line;
+      absl::StatusOr<std::vector<uint8_t>> binary = ParseWat(source);
+      if (binary.ok()) {
+        ParsedModule parsed;
+        parsed.binary = std::move(*binary);
+        parsed.line = module.command_line;
+        module.parsed = std::move(parsed);
+      } else {
+        module.parsed = binary.status();
+      }
+      modules.push_back(std::move(module));
+      return modules;
+    }
+  }
   while (cursor.Peek().kind == TokenKind::kLParen) {
     size_t command_start = cursor.Position();
     const Token& open = cursor.Peek();
