@@ -168,7 +168,7 @@ absl::Status ModuleDecoder::Decode() {
   while (!reader_.AtEnd()) {
     const size_t section_offset = reader_.pos();
     uint8_t id;
-    KILN_RETURN_IF_ERROR(reader_.ReadByte(&id));
+    KILN_READ_OR_RETURN(reader_, reader_.ReadByte(&id));
     if (id > kLastSectionId) return MalformedError("malformed section id", section_offset);
     if (id != kCustomSection) {
       const int rank = SectionRank(id);
@@ -178,7 +178,7 @@ absl::Status ModuleDecoder::Decode() {
       last_rank = rank;
     }
     uint32_t size;
-    absl::Status status = reader_.ReadLength(&size);
+    absl::Status status = reader_.ReadLength(&size) ? absl::OkStatus() : reader_.error();
     if (status.ok()) {
       const size_t contents = reader_.pos();
       status = DecodeSection(id, section_offset, contents + size);
@@ -195,10 +195,10 @@ absl::Status ModuleDecoder::DecodeHeader() {
   uint32_t magic;
   uint32_t version;
   if (bytes_.size() < 4) return MalformedError("unexpected end", bytes_.size());
-  KILN_RETURN_IF_ERROR(reader_.ReadFixed32(&magic));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadFixed32(&magic));
   if (magic != kMagic) return MalformedError("magic header not detected", 0);
   if (bytes_.size() < kHeaderSize) return MalformedError("unexpected end", bytes_.size());
-  KILN_RETURN_IF_ERROR(reader_.ReadFixed32(&version));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadFixed32(&version));
   if (version != kVersion) return MalformedError("unknown binary version", 4);
   return absl::OkStatus();
 }
@@ -240,7 +240,7 @@ absl::Status ModuleDecoder::CheckAcrossSections() {
 
 absl::Status ModuleDecoder::DecodeCustomSection(size_t section_offset, size_t end) {
   absl::string_view name;
-  KILN_RETURN_IF_ERROR(reader_.ReadName(&name));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadName(&name));
   // A name longer than the section, or a section longer than the input, leaves nothing to
   // skip: the interpreter runs out of input there.
   if (reader_.pos() > end || end > bytes_.size()) return MalformedError(kUnexpectedEnd, end);
@@ -263,20 +263,20 @@ absl::Status ModuleDecoder::DecodeCustomSection(size_t section_offset, size_t en
 
 absl::Status ModuleDecoder::ReadValTypes(std::vector<ValType>* out) {
   uint32_t count;
-  KILN_RETURN_IF_ERROR(reader_.ReadLength(&count));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   out->resize(count);
-  for (ValType& type : *out) KILN_RETURN_IF_ERROR(ReadValType(reader_, &type));
+  for (ValType& type : *out) KILN_READ_OR_RETURN(reader_, ReadValType(reader_, &type));
   return absl::OkStatus();
 }
 
 absl::Status ModuleDecoder::DecodeTypeSection() {
   uint32_t count;
-  KILN_RETURN_IF_ERROR(reader_.ReadLength(&count));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.types, count);
   for (uint32_t i = 0; i < count; ++i) {
     const size_t offset = reader_.pos();
     uint8_t form;
-    KILN_RETURN_IF_ERROR(reader_.ReadByte(&form));
+    KILN_READ_OR_RETURN(reader_, reader_.ReadByte(&form));
     if (form != 0x60) {
       // The form is an s7 in the spec, so a continuation bit makes it too long.
       if ((form & 0x80) != 0) return MalformedError(kIntegerTooLong, offset + 1);
@@ -293,28 +293,28 @@ absl::Status ModuleDecoder::DecodeTypeSection() {
 absl::Status ModuleDecoder::ReadLimits(Limits* out) {
   uint32_t has_max;
   uint32_t min;
-  KILN_RETURN_IF_ERROR(reader_.ReadU1(&has_max));
-  KILN_RETURN_IF_ERROR(reader_.ReadU32(&min));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadU1(&has_max));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&min));
   out->min = min;
   out->max.reset();
   if (has_max != 0) {
     uint32_t max;
-    KILN_RETURN_IF_ERROR(reader_.ReadU32(&max));
+    KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&max));
     out->max = max;
   }
   return absl::OkStatus();
 }
 
 absl::Status ModuleDecoder::ReadTableType(TableType* out) {
-  KILN_RETURN_IF_ERROR(ReadRefType(reader_, &out->element));
+  KILN_READ_OR_RETURN(reader_, ReadRefType(reader_, &out->element));
   return ReadLimits(&out->limits);
 }
 
 absl::Status ModuleDecoder::ReadGlobalType(GlobalType* out) {
-  KILN_RETURN_IF_ERROR(ReadValType(reader_, &out->type));
+  KILN_READ_OR_RETURN(reader_, ReadValType(reader_, &out->type));
   const size_t offset = reader_.pos();
   uint8_t mutability;
-  KILN_RETURN_IF_ERROR(reader_.ReadByte(&mutability));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadByte(&mutability));
   if (mutability > 1) return MalformedError("malformed mutability", offset);
   out->is_mutable = mutability == 1;
   return absl::OkStatus();
@@ -322,22 +322,22 @@ absl::Status ModuleDecoder::ReadGlobalType(GlobalType* out) {
 
 absl::Status ModuleDecoder::DecodeImportSection() {
   uint32_t count;
-  KILN_RETURN_IF_ERROR(reader_.ReadLength(&count));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.imports, count);
   for (uint32_t i = 0; i < count; ++i) {
     Import import;
     absl::string_view module_name;
     absl::string_view item_name;
-    KILN_RETURN_IF_ERROR(reader_.ReadName(&module_name));
-    KILN_RETURN_IF_ERROR(reader_.ReadName(&item_name));
+    KILN_READ_OR_RETURN(reader_, reader_.ReadName(&module_name));
+    KILN_READ_OR_RETURN(reader_, reader_.ReadName(&item_name));
     import.module = std::string(module_name);
     import.name = std::string(item_name);
     const size_t kind_offset = reader_.pos();
     uint8_t kind;
-    KILN_RETURN_IF_ERROR(reader_.ReadByte(&kind));
+    KILN_READ_OR_RETURN(reader_, reader_.ReadByte(&kind));
     switch (kind) {
       case static_cast<uint8_t>(ExternKind::kFunc):
-        KILN_RETURN_IF_ERROR(reader_.ReadU32(&import.func_type));
+        KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&import.func_type));
         ++module_.num_imported_functions;
         break;
       case static_cast<uint8_t>(ExternKind::kTable):
@@ -363,17 +363,17 @@ absl::Status ModuleDecoder::DecodeImportSection() {
 
 absl::Status ModuleDecoder::DecodeFunctionSection() {
   uint32_t count;
-  KILN_RETURN_IF_ERROR(reader_.ReadLength(&count));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   module_.functions.resize(count);
   for (uint32_t& type_index : module_.functions) {
-    KILN_RETURN_IF_ERROR(reader_.ReadU32(&type_index));
+    KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&type_index));
   }
   return absl::OkStatus();
 }
 
 absl::Status ModuleDecoder::DecodeTableSection() {
   uint32_t count;
-  KILN_RETURN_IF_ERROR(reader_.ReadLength(&count));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.tables, count);
   for (uint32_t i = 0; i < count; ++i) {
     TableType table;
@@ -385,7 +385,7 @@ absl::Status ModuleDecoder::DecodeTableSection() {
 
 absl::Status ModuleDecoder::DecodeMemorySection() {
   uint32_t count;
-  KILN_RETURN_IF_ERROR(reader_.ReadLength(&count));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.memories, count);
   for (uint32_t i = 0; i < count; ++i) {
     MemoryType memory;
@@ -397,7 +397,7 @@ absl::Status ModuleDecoder::DecodeMemorySection() {
 
 absl::Status ModuleDecoder::DecodeGlobalSection() {
   uint32_t count;
-  KILN_RETURN_IF_ERROR(reader_.ReadLength(&count));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.globals, count);
   for (uint32_t i = 0; i < count; ++i) {
     Global global;
@@ -412,21 +412,21 @@ absl::Status ModuleDecoder::DecodeGlobalSection() {
 
 absl::Status ModuleDecoder::DecodeExportSection() {
   uint32_t count;
-  KILN_RETURN_IF_ERROR(reader_.ReadLength(&count));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.exports, count);
   for (uint32_t i = 0; i < count; ++i) {
     Export entry;
     absl::string_view name;
-    KILN_RETURN_IF_ERROR(reader_.ReadName(&name));
+    KILN_READ_OR_RETURN(reader_, reader_.ReadName(&name));
     entry.name = std::string(name);
     const size_t kind_offset = reader_.pos();
     uint8_t kind;
-    KILN_RETURN_IF_ERROR(reader_.ReadByte(&kind));
+    KILN_READ_OR_RETURN(reader_, reader_.ReadByte(&kind));
     if (kind > static_cast<uint8_t>(ExternKind::kGlobal)) {
       return MalformedError("malformed export kind", kind_offset);
     }
     entry.kind = static_cast<ExternKind>(kind);
-    KILN_RETURN_IF_ERROR(reader_.ReadU32(&entry.index));
+    KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&entry.index));
     module_.exports.push_back(std::move(entry));
   }
   return absl::OkStatus();
@@ -434,7 +434,7 @@ absl::Status ModuleDecoder::DecodeExportSection() {
 
 absl::Status ModuleDecoder::DecodeStartSection() {
   uint32_t start;
-  KILN_RETURN_IF_ERROR(reader_.ReadU32(&start));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&start));
   module_.start = start;
   return absl::OkStatus();
 }
@@ -443,15 +443,15 @@ absl::Status ModuleDecoder::DecodeStartSection() {
 
 absl::Status ModuleDecoder::ReadFuncIndices(std::vector<uint32_t>* out) {
   uint32_t count;
-  KILN_RETURN_IF_ERROR(reader_.ReadLength(&count));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   out->resize(count);
-  for (uint32_t& index : *out) KILN_RETURN_IF_ERROR(reader_.ReadU32(&index));
+  for (uint32_t& index : *out) KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&index));
   return absl::OkStatus();
 }
 
 absl::Status ModuleDecoder::ReadConstExprs(std::vector<ConstExpr>* out) {
   uint32_t count;
-  KILN_RETURN_IF_ERROR(reader_.ReadLength(&count));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   out->resize(count);
   for (ConstExpr& expr : *out) KILN_RETURN_IF_ERROR(ReadConstExpr(&expr));
   return absl::OkStatus();
@@ -461,7 +461,7 @@ absl::Status ModuleDecoder::ReadConstExprs(std::vector<ConstExpr>* out) {
 absl::Status ModuleDecoder::ReadElemKind(ValType* out) {
   const size_t offset = reader_.pos();
   uint8_t kind;
-  KILN_RETURN_IF_ERROR(reader_.ReadByte(&kind));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadByte(&kind));
   if (kind != 0x00) return MalformedError("malformed element kind", offset);
   *out = ValType::kFuncRef;
   return absl::OkStatus();
@@ -473,7 +473,7 @@ absl::Status ModuleDecoder::ReadElemKind(ValType* out) {
 absl::Status ModuleDecoder::ReadElemSegment(ElemSegment* out) {
   const size_t flags_offset = reader_.pos();
   uint32_t flags;
-  KILN_RETURN_IF_ERROR(reader_.ReadU32(&flags));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&flags));
   if (flags > 7) return MalformedError("malformed elements segment kind", flags_offset);
   const bool not_active = (flags & 1) != 0;
   const bool explicit_table_or_declarative = (flags & 2) != 0;
@@ -485,14 +485,14 @@ absl::Status ModuleDecoder::ReadElemSegment(ElemSegment* out) {
     out->mode = explicit_table_or_declarative ? SegmentMode::kDeclarative : SegmentMode::kPassive;
   } else {
     out->mode = SegmentMode::kActive;
-    if (explicit_table_or_declarative) KILN_RETURN_IF_ERROR(reader_.ReadU32(&out->table));
+    if (explicit_table_or_declarative) KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&out->table));
     KILN_RETURN_IF_ERROR(ReadConstExpr(&out->offset));
   }
   // Flags 0 and 4 imply funcref; every other form spells its type out.
   const bool has_type = not_active || explicit_table_or_declarative;
   out->uses_indices = !uses_exprs;
   if (uses_exprs) {
-    if (has_type) KILN_RETURN_IF_ERROR(ReadRefType(reader_, &out->type));
+    if (has_type) KILN_READ_OR_RETURN(reader_, ReadRefType(reader_, &out->type));
     return ReadConstExprs(&out->items);
   }
   if (has_type) KILN_RETURN_IF_ERROR(ReadElemKind(&out->type));
@@ -501,7 +501,7 @@ absl::Status ModuleDecoder::ReadElemSegment(ElemSegment* out) {
 
 absl::Status ModuleDecoder::DecodeElementSection() {
   uint32_t count;
-  KILN_RETURN_IF_ERROR(reader_.ReadLength(&count));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.elems, count);
   for (uint32_t i = 0; i < count; ++i) {
     ElemSegment segment;
@@ -514,7 +514,7 @@ absl::Status ModuleDecoder::DecodeElementSection() {
 absl::Status ModuleDecoder::ReadDataSegment(DataSegment* out) {
   const size_t flags_offset = reader_.pos();
   uint32_t flags;
-  KILN_RETURN_IF_ERROR(reader_.ReadU32(&flags));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&flags));
   switch (flags) {
     case 0:
       out->mode = SegmentMode::kActive;
@@ -526,7 +526,7 @@ absl::Status ModuleDecoder::ReadDataSegment(DataSegment* out) {
       break;
     case 2:
       out->mode = SegmentMode::kActive;
-      KILN_RETURN_IF_ERROR(reader_.ReadU32(&out->memory));
+      KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&out->memory));
       KILN_RETURN_IF_ERROR(ReadConstExpr(&out->offset));
       break;
     default:
@@ -534,15 +534,15 @@ absl::Status ModuleDecoder::ReadDataSegment(DataSegment* out) {
   }
   uint32_t size;
   size_t begin;
-  KILN_RETURN_IF_ERROR(reader_.ReadLength(&size));
-  KILN_RETURN_IF_ERROR(reader_.ReadBytes(size, &begin));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&size));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadBytes(size, &begin));
   out->init = ByteRange{static_cast<uint32_t>(begin), size};
   return absl::OkStatus();
 }
 
 absl::Status ModuleDecoder::DecodeDataSection() {
   uint32_t count;
-  KILN_RETURN_IF_ERROR(reader_.ReadLength(&count));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.datas, count);
   for (uint32_t i = 0; i < count; ++i) {
     DataSegment segment;
@@ -554,7 +554,7 @@ absl::Status ModuleDecoder::DecodeDataSection() {
 
 absl::Status ModuleDecoder::DecodeDataCountSection() {
   uint32_t count;
-  KILN_RETURN_IF_ERROR(reader_.ReadU32(&count));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&count));
   module_.data_count = count;
   return absl::OkStatus();
 }
@@ -563,7 +563,7 @@ absl::Status ModuleDecoder::DecodeDataCountSection() {
 
 absl::Status ModuleDecoder::DecodeCodeSection() {
   uint32_t count;
-  KILN_RETURN_IF_ERROR(reader_.ReadLength(&count));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.codes, count);
   for (uint32_t i = 0; i < count; ++i) {
     current_func_ = module_.num_imported_functions + i;
@@ -577,7 +577,7 @@ absl::Status ModuleDecoder::DecodeCodeSection() {
 
 absl::Status ModuleDecoder::ReadCode(Code* out) {
   uint32_t size;
-  KILN_RETURN_IF_ERROR(reader_.ReadLength(&size));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&size));
   const size_t start = reader_.pos();
   KILN_RETURN_IF_ERROR(ReadLocals(out));
   const size_t body = reader_.pos();
@@ -593,12 +593,12 @@ absl::Status ModuleDecoder::ReadCode(Code* out) {
 absl::Status ModuleDecoder::ReadLocals(Code* out) {
   const size_t offset = reader_.pos();
   uint32_t count;
-  KILN_RETURN_IF_ERROR(reader_.ReadLength(&count));
+  KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   out->locals.resize(count);
   uint64_t total = 0;
   for (LocalDecl& decl : out->locals) {
-    KILN_RETURN_IF_ERROR(reader_.ReadU32(&decl.count));
-    KILN_RETURN_IF_ERROR(ReadValType(reader_, &decl.type));
+    KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&decl.count));
+    KILN_READ_OR_RETURN(reader_, ReadValType(reader_, &decl.type));
     total += decl.count;  // at most 2^32 runs of at most 2^32 - 1: no overflow in 64 bits
   }
   if (total > kMaxLocals) return MalformedError("too many locals", offset);

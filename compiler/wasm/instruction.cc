@@ -15,14 +15,27 @@
 namespace kiln::wasm {
 namespace {
 
-// SingleByteEntry is what Next needs to know about a one-byte opcode.
-struct SingleByteEntry {
-  Opcode opcode = Opcode::kCount;  // kCount: no operator has this byte
+// OpcodeEntry is what Next needs to know about an opcode byte (or prefixed code).
+struct OpcodeEntry {
+  Opcode opcode = Opcode::kCount;  // kCount: no operator has this encoding
   ImmKind immediate = ImmKind::kNone;
 };
 
-constexpr std::array<SingleByteEntry, 256> BuildSingleByteTable() {
-  std::array<SingleByteEntry, 256> table{};
+constexpr uint8_t kMiscPrefix = 0xFC;
+constexpr uint8_t kSimdPrefix = 0xFD;
+// Prefixed codes of Wasm 2.0 stay below these bounds (0xFC: 0..17, 0xFD: 0..255).
+constexpr uint32_t kMiscCodes = 32;
+constexpr uint32_t kSimdCodes = 256;
+
+// OpcodeTables maps encodings to entries, built at compile time from opcodes.def so that the
+// hot path needs no call into opcode.cc.
+struct OpcodeTables {
+  std::array<OpcodeEntry, 256> single{};
+  std::array<OpcodeEntry, kMiscCodes> misc{};
+  std::array<OpcodeEntry, kSimdCodes> simd{};
+};
+
+constexpr OpcodeTables BuildOpcodeTables() {
   struct Row {
     Opcode opcode;
     uint8_t prefix;
@@ -33,53 +46,59 @@ constexpr std::array<SingleByteEntry, 256> BuildSingleByteTable() {
 #define WASM_OP(name, prefix, code, text, imm, sig) {Opcode::k##name, prefix, code, ImmKind::imm},
 #include "compiler/wasm/opcodes.def"
   };
+  OpcodeTables tables;
   for (const Row& row : kRows) {
-    if (row.prefix == 0) table[row.code] = SingleByteEntry{row.opcode, row.immediate};
+    const OpcodeEntry entry{row.opcode, row.immediate};
+    if (row.prefix == 0) {
+      tables.single[row.code] = entry;
+    } else if (row.prefix == kMiscPrefix) {
+      tables.misc[row.code] = entry;
+    } else {
+      tables.simd[row.code] = entry;
+    }
   }
-  return table;
+  return tables;
 }
 
-constexpr std::array<SingleByteEntry, 256> kSingleByte = BuildSingleByteTable();
+constexpr OpcodeTables kOpcodeTables = BuildOpcodeTables();
 
-constexpr uint8_t kMiscPrefix = 0xFC;
-constexpr uint8_t kSimdPrefix = 0xFD;
 // Wasm 2.0 accepts alignments below 2^32; anything larger is a malformed memarg.
 constexpr uint32_t kMaxAlignLog2 = 32;
 
-absl::Status ReadZeroByte(Reader& reader) {
+// The immediate readers below return false with the error recorded in `reader`. They are
+// small and inlined, so the reader's position stays in a register across an operator.
+
+inline bool ReadZeroByte(Reader& reader) {
   const size_t offset = reader.pos();
   uint8_t byte;
-  absl::Status status = reader.ReadByte(&byte);
-  if (ABSL_PREDICT_FALSE(!status.ok())) return status;
-  if (ABSL_PREDICT_FALSE(byte != 0)) return MalformedError("zero byte expected", offset);
-  return absl::OkStatus();
+  if (!reader.ReadByte(&byte)) return false;
+  if (ABSL_PREDICT_FALSE(byte != 0)) return reader.Fail("zero byte expected", offset);
+  return true;
 }
 
-absl::Status ReadMemArg(Reader& reader, MemArg* out) {
+inline bool ReadMemArg(Reader& reader, MemArg* out) {
   uint32_t align;
-  absl::Status status = reader.ReadU32(&align);
-  if (ABSL_PREDICT_FALSE(!status.ok())) return status;
-  if (ABSL_PREDICT_FALSE(align >= kMaxAlignLog2)) {
-    return MalformedError("malformed memop flags", reader.pos() - 1);
-  }
   uint32_t offset;
-  status = reader.ReadU32(&offset);
-  if (ABSL_PREDICT_FALSE(!status.ok())) return status;
+  if (!reader.ReadU32(&align)) return false;
+  if (ABSL_PREDICT_FALSE(align >= kMaxAlignLog2)) {
+    return reader.Fail("malformed memop flags", reader.pos() - 1);
+  }
+  if (!reader.ReadU32(&offset)) return false;
   out->align_log2 = align;
   out->offset = offset;
   out->memory = 0;
-  return absl::OkStatus();
+  return true;
 }
 
 // ReadBlockType follows the spec's three-way encoding: 0x40 is empty, other bytes of the form
 // 0b01xxxxxx are value types, and everything else starts a non-negative s33 type index.
-absl::Status ReadBlockType(Reader& reader, BlockType* out) {
+inline bool ReadBlockType(Reader& reader, BlockType* out) {
   uint8_t byte = 0;
   reader.Peek(&byte);
   if (byte == 0x40) {
     reader.Seek(reader.pos() + 1);
     out->kind = BlockType::Kind::kEmpty;
-    return absl::OkStatus();
+    return true;
   }
   if ((byte & 0xc0) == 0x40) {
     out->kind = BlockType::Kind::kValue;
@@ -87,56 +106,93 @@ absl::Status ReadBlockType(Reader& reader, BlockType* out) {
   }
   const size_t offset = reader.pos();
   int64_t index;
-  absl::Status status = reader.ReadS33(&index);
-  if (ABSL_PREDICT_FALSE(!status.ok())) return status;
-  if (ABSL_PREDICT_FALSE(index < 0)) {
-    return MalformedError(absl::StrFormat("unknown type %d", index), offset);
-  }
+  if (!reader.ReadS33(&index)) return false;
+  // A negative index names no type; the validator would say the same of a large one.
+  if (ABSL_PREDICT_FALSE(index < 0)) return reader.Fail("unknown type", offset);
   out->kind = BlockType::Kind::kTypeIndex;
   out->type_index = static_cast<uint32_t>(index);
-  return absl::OkStatus();
+  return true;
 }
 
-absl::Status ReadRawBytes(Reader& reader, absl::Span<const uint8_t> bytes,
+inline bool ReadLaneBytes(Reader& reader, absl::Span<const uint8_t> bytes,
                           std::array<uint8_t, 16>* out) {
   size_t begin;
-  absl::Status status = reader.ReadBytes(out->size(), &begin);
-  if (ABSL_PREDICT_FALSE(!status.ok())) return status;
+  if (!reader.ReadBytes(out->size(), &begin)) return false;
   std::memcpy(out->data(), bytes.data() + begin, out->size());
-  return absl::OkStatus();
+  return true;
+}
+
+inline bool ReadLane(Reader& reader, uint32_t* out) {
+  uint8_t lane;
+  if (!reader.ReadByte(&lane)) return false;
+  *out = lane;
+  return true;
+}
+
+// The helpers below are kept out of line so that Next's common path stays small: they handle
+// rare operators (br_table, typed select) and errors.
+
+ABSL_ATTRIBUTE_NOINLINE absl::Status IllegalOpcode(uint8_t byte, std::optional<uint32_t> code,
+                                                   uint32_t offset) {
+  if (code.has_value()) {
+    return MalformedError(absl::StrFormat("illegal opcode %02x %x", byte, *code), offset);
+  }
+  return MalformedError(absl::StrFormat("illegal opcode %02x", byte), offset);
+}
+
+// ReadBrTable reads vec(labelidx) labelidx into `targets`, whose capacity is kept across
+// operators, so only the first (or a longer) br_table of a reader allocates.
+ABSL_ATTRIBUTE_NOINLINE bool ReadBrTable(Reader& reader, std::vector<uint32_t>& targets) {
+  uint32_t count;
+  if (!reader.ReadLength(&count)) return false;
+  targets.resize(static_cast<size_t>(count) + 1);
+  for (uint32_t& target : targets) {
+    if (!reader.ReadU32(&target)) return false;
+  }
+  return true;
+}
+
+ABSL_ATTRIBUTE_NOINLINE bool ReadSelectTypes(Reader& reader, std::vector<ValType>& types) {
+  uint32_t count;
+  if (!reader.ReadLength(&count)) return false;
+  types.resize(count);
+  for (ValType& type : types) {
+    if (!ReadValType(reader, &type)) return false;
+  }
+  return true;
 }
 
 }  // namespace
 
 absl::Status CodeReader::Next(Instruction* out) {
   Reader reader(bytes_, pos_, end_);
-  out->offset = pos_;
+  const uint32_t offset = pos_;
+  out->offset = offset;
   uint8_t byte;
-  absl::Status status = reader.ReadByte(&byte);
-  if (ABSL_PREDICT_FALSE(!status.ok())) return status;
+  KILN_READ_OR_RETURN(reader, reader.ReadByte(&byte));
 
-  Opcode opcode = kSingleByte[byte].opcode;
-  ImmKind immediate = kSingleByte[byte].immediate;
+  OpcodeEntry entry = kOpcodeTables.single[byte];
   if (byte == kMiscPrefix || byte == kSimdPrefix) {
     uint32_t code;
-    status = reader.ReadU32(&code);
-    if (ABSL_PREDICT_FALSE(!status.ok())) return status;
-    std::optional<Opcode> prefixed = LookupPrefixed(byte, code);
-    if (ABSL_PREDICT_FALSE(!prefixed.has_value())) {
-      return MalformedError(absl::StrFormat("illegal opcode %02x %x", byte, code), out->offset);
+    KILN_READ_OR_RETURN(reader, reader.ReadU32(&code));
+    const bool misc = byte == kMiscPrefix;
+    if (code < (misc ? kMiscCodes : kSimdCodes)) {
+      entry = misc ? kOpcodeTables.misc[code] : kOpcodeTables.simd[code];
     }
-    opcode = *prefixed;
-    immediate = Info(opcode).immediate;
-  } else if (ABSL_PREDICT_FALSE(opcode == Opcode::kCount)) {
-    return MalformedError(absl::StrFormat("illegal opcode %02x", byte), out->offset);
+    if (ABSL_PREDICT_FALSE(entry.opcode == Opcode::kCount)) {
+      return IllegalOpcode(byte, code, offset);
+    }
+  } else if (ABSL_PREDICT_FALSE(entry.opcode == Opcode::kCount)) {
+    return IllegalOpcode(byte, std::nullopt, offset);
   }
-  out->opcode = opcode;
+  out->opcode = entry.opcode;
 
-  switch (immediate) {
+  bool ok = true;
+  switch (entry.immediate) {
     case ImmKind::kNone:
       break;
     case ImmKind::kBlockType:
-      status = ReadBlockType(reader, &out->block_type);
+      ok = ReadBlockType(reader, &out->block_type);
       break;
     case ImmKind::kLabel:
     case ImmKind::kFunc:
@@ -145,99 +201,81 @@ absl::Status CodeReader::Next(Instruction* out) {
     case ImmKind::kTable:
     case ImmKind::kData:
     case ImmKind::kElem:
-      status = reader.ReadU32(&out->index);
+      ok = reader.ReadU32(&out->index);
       break;
     case ImmKind::kBrTable: {
-      uint32_t count;
-      status = reader.ReadLength(&count);
-      if (!status.ok()) break;
-      // The buffer keeps its capacity across operators, so only the first (or a longer)
-      // br_table of a reader allocates.
-      br_table_.resize(static_cast<size_t>(count) + 1);
-      for (uint32_t i = 0; i <= count && status.ok(); ++i) {
-        status = reader.ReadU32(&br_table_[i]);
-      }
+      // A copy goes to the out-of-line helper so that `reader` itself never has its address
+      // taken and can live in registers.
+      Reader copy = reader;
+      ok = ReadBrTable(copy, br_table_);
+      reader = copy;
       out->br_table = absl::MakeConstSpan(br_table_);
       break;
     }
     case ImmKind::kCallIndirect:
     case ImmKind::kTableInit:
     case ImmKind::kTableCopy:
-      status = reader.ReadU32(&out->index);
-      if (status.ok()) status = reader.ReadU32(&out->index2);
+      ok = reader.ReadU32(&out->index) && reader.ReadU32(&out->index2);
       break;
     case ImmKind::kMemArg:
-      status = ReadMemArg(reader, &out->memarg);
+      ok = ReadMemArg(reader, &out->memarg);
       break;
-    case ImmKind::kMemArgLane: {
-      status = ReadMemArg(reader, &out->memarg);
-      uint8_t lane = 0;
-      if (status.ok()) status = reader.ReadByte(&lane);
-      out->index = lane;
+    case ImmKind::kMemArgLane:
+      ok = ReadMemArg(reader, &out->memarg) && ReadLane(reader, &out->index);
       break;
-    }
-    case ImmKind::kLane: {
-      uint8_t lane = 0;
-      status = reader.ReadByte(&lane);
-      out->index = lane;
+    case ImmKind::kLane:
+      ok = ReadLane(reader, &out->index);
       break;
-    }
     case ImmKind::kMemory:
       out->index = 0;
-      status = ReadZeroByte(reader);
+      ok = ReadZeroByte(reader);
       break;
     case ImmKind::kMemoryInit:
-      status = reader.ReadU32(&out->index);
       out->index2 = 0;
-      if (status.ok()) status = ReadZeroByte(reader);
+      ok = reader.ReadU32(&out->index) && ReadZeroByte(reader);
       break;
     case ImmKind::kMemoryCopy:
       out->index = 0;
       out->index2 = 0;
-      status = ReadZeroByte(reader);
-      if (status.ok()) status = ReadZeroByte(reader);
+      ok = ReadZeroByte(reader) && ReadZeroByte(reader);
       break;
     case ImmKind::kI32: {
       int32_t value = 0;
-      status = reader.ReadS32(&value);
+      ok = reader.ReadS32(&value);
       out->bits = static_cast<uint64_t>(static_cast<int64_t>(value));
       break;
     }
     case ImmKind::kI64: {
       int64_t value = 0;
-      status = reader.ReadS64(&value);
+      ok = reader.ReadS64(&value);
       out->bits = static_cast<uint64_t>(value);
       break;
     }
     case ImmKind::kF32: {
       uint32_t value = 0;
-      status = reader.ReadFixed32(&value);
+      ok = reader.ReadFixed32(&value);
       out->bits = value;
       break;
     }
     case ImmKind::kF64:
-      status = reader.ReadFixed64(&out->bits);
+      ok = reader.ReadFixed64(&out->bits);
       break;
     case ImmKind::kV128:
     case ImmKind::kShuffle:
-      status = ReadRawBytes(reader, bytes_, &out->v128);
+      ok = ReadLaneBytes(reader, bytes_, &out->v128);
       break;
     case ImmKind::kSelectTypes: {
-      uint32_t count;
-      status = reader.ReadLength(&count);
-      if (!status.ok()) break;
-      select_types_.resize(count);
-      for (uint32_t i = 0; i < count && status.ok(); ++i) {
-        status = ReadValType(reader, &select_types_[i]);
-      }
+      Reader copy = reader;
+      ok = ReadSelectTypes(copy, select_types_);
+      reader = copy;
       out->select_types = absl::MakeConstSpan(select_types_);
       break;
     }
     case ImmKind::kRefType:
-      status = ReadRefType(reader, &out->ref_type);
+      ok = ReadRefType(reader, &out->ref_type);
       break;
   }
-  if (ABSL_PREDICT_FALSE(!status.ok())) return status;
+  if (ABSL_PREDICT_FALSE(!ok)) return reader.error();
   pos_ = static_cast<uint32_t>(reader.pos());
   return absl::OkStatus();
 }

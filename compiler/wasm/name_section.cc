@@ -20,12 +20,12 @@ constexpr uint8_t kLocalNamesId = 2;
 // spec wants indices in increasing order, which a tolerant reader need not enforce.
 absl::Status ReadNameMap(Reader& reader, std::map<uint32_t, std::string>* out) {
   uint32_t count;
-  KILN_RETURN_IF_ERROR(reader.ReadLength(&count));
+  KILN_READ_OR_RETURN(reader, reader.ReadLength(&count));
   for (uint32_t i = 0; i < count; ++i) {
     uint32_t index;
     absl::string_view name;
-    KILN_RETURN_IF_ERROR(reader.ReadU32(&index));
-    KILN_RETURN_IF_ERROR(reader.ReadName(&name));
+    KILN_READ_OR_RETURN(reader, reader.ReadU32(&index));
+    KILN_READ_OR_RETURN(reader, reader.ReadName(&name));
     (*out)[index] = std::string(name);
   }
   return absl::OkStatus();
@@ -35,7 +35,7 @@ absl::Status ReadSubsection(uint8_t id, Reader& reader, NameSection* names) {
   switch (id) {
     case kModuleNameId: {
       absl::string_view name;
-      KILN_RETURN_IF_ERROR(reader.ReadName(&name));
+      KILN_READ_OR_RETURN(reader, reader.ReadName(&name));
       names->module_name = std::string(name);
       return absl::OkStatus();
     }
@@ -43,10 +43,10 @@ absl::Status ReadSubsection(uint8_t id, Reader& reader, NameSection* names) {
       return ReadNameMap(reader, &names->function_names);
     case kLocalNamesId: {
       uint32_t count;
-      KILN_RETURN_IF_ERROR(reader.ReadLength(&count));
+      KILN_READ_OR_RETURN(reader, reader.ReadLength(&count));
       for (uint32_t i = 0; i < count; ++i) {
         uint32_t function;
-        KILN_RETURN_IF_ERROR(reader.ReadU32(&function));
+        KILN_READ_OR_RETURN(reader, reader.ReadU32(&function));
         KILN_RETURN_IF_ERROR(ReadNameMap(reader, &names->local_names[function]));
       }
       return absl::OkStatus();
@@ -66,8 +66,8 @@ absl::Status ParseNameSection(absl::Span<const uint8_t> bytes, size_t begin, siz
   while (!reader.AtEnd()) {
     uint8_t id;
     uint32_t size;
-    KILN_RETURN_IF_ERROR(reader.ReadByte(&id));
-    KILN_RETURN_IF_ERROR(reader.ReadLength(&size));
+    KILN_READ_OR_RETURN(reader, reader.ReadByte(&id));
+    KILN_READ_OR_RETURN(reader, reader.ReadLength(&size));
     // ReadLength lets a length reach past the end by its own encoded size (the spec's rule),
     // so the subsection still has to be checked against what is left.
     if (size > reader.remaining()) return MalformedError(kUnexpectedEnd, reader.end());

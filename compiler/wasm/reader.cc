@@ -12,60 +12,57 @@ absl::Status MalformedError(absl::string_view message, size_t offset) {
       absl::StrCat(message, " (offset 0x", absl::Hex(offset), ")"));
 }
 
-absl::Status Reader::ReadUnsignedSlow(int bits, uint64_t* out) {
-  uint64_t value = 0;
+LebDecoding DecodeUnsignedLeb(const uint8_t* bytes, size_t pos, size_t end, int bits) {
+  LebDecoding result;
   int shift = 0;
   // `left` is how many value bits the encoding may still carry (N, N-7, N-14, ...).
   for (int left = bits;; left -= 7, shift += 7) {
-    if (left <= 0) return MalformedError(kIntegerTooLong, pos_);
-    if (pos_ >= end_) return MalformedError(kUnexpectedEnd, end_);
-    const uint8_t byte = bytes_[pos_++];
+    if (left <= 0) return LebDecoding{0, pos, kIntegerTooLong.data()};
+    if (pos >= end) return LebDecoding{0, end, kUnexpectedEnd.data()};
+    const uint8_t byte = bytes[pos++];
     if (left < 7 && (byte & 0x7f) >= (1u << left)) {
-      return MalformedError(kIntegerTooLarge, pos_ - 1);
+      return LebDecoding{0, pos - 1, kIntegerTooLarge.data()};
     }
-    value |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    result.value |= static_cast<uint64_t>(byte & 0x7f) << shift;
     if ((byte & 0x80) == 0) break;
   }
-  *out = value;
-  return absl::OkStatus();
+  result.pos = pos;
+  return result;
 }
 
-absl::Status Reader::ReadSignedSlow(int bits, int64_t* out) {
-  uint64_t value = 0;
+LebDecoding DecodeSignedLeb(const uint8_t* bytes, size_t pos, size_t end, int bits) {
+  LebDecoding result;
   int shift = 0;
   for (int left = bits;; left -= 7) {
-    if (left <= 0) return MalformedError(kIntegerTooLong, pos_);
-    if (pos_ >= end_) return MalformedError(kUnexpectedEnd, end_);
-    const uint8_t byte = bytes_[pos_++];
+    if (left <= 0) return LebDecoding{0, pos, kIntegerTooLong.data()};
+    if (pos >= end) return LebDecoding{0, end, kUnexpectedEnd.data()};
+    const uint8_t byte = bytes[pos++];
     if (left < 7) {
       // The unused bits of the last byte, and the sign bit below them, must all be equal.
       const uint8_t mask = static_cast<uint8_t>((0x7f << (left - 1)) & 0x7f);
       const uint8_t used = byte & mask;
-      if (used != 0 && used != mask) return MalformedError(kIntegerTooLarge, pos_ - 1);
+      if (used != 0 && used != mask) return LebDecoding{0, pos - 1, kIntegerTooLarge.data()};
     }
-    value |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    result.value |= static_cast<uint64_t>(byte & 0x7f) << shift;
     shift += 7;
     if ((byte & 0x80) == 0) {
-      if (shift < 64 && (byte & 0x40) != 0) value |= ~uint64_t{0} << shift;
+      if (shift < 64 && (byte & 0x40) != 0) result.value |= ~uint64_t{0} << shift;
       break;
     }
   }
-  *out = static_cast<int64_t>(value);
-  return absl::OkStatus();
+  result.pos = pos;
+  return result;
 }
 
-absl::Status Reader::ReadName(absl::string_view* out) {
+bool Reader::ReadName(absl::string_view* out) {
   const size_t start = pos_;
   uint32_t length;
-  absl::Status status = ReadLength(&length);
-  if (!status.ok()) return status;
   size_t begin;
-  status = ReadBytes(length, &begin);
-  if (!status.ok()) return status;
+  if (!ReadLength(&length) || !ReadBytes(length, &begin)) return false;
   absl::string_view text(reinterpret_cast<const char*>(bytes_ + begin), length);
-  if (!IsValidUtf8(text)) return MalformedError(kMalformedUtf8, start);
+  if (!IsValidUtf8(text)) return Fail(kMalformedUtf8, start);
   *out = text;
-  return absl::OkStatus();
+  return true;
 }
 
 namespace {
@@ -118,44 +115,11 @@ bool IsValidUtf8(absl::string_view text) {
   return true;
 }
 
-namespace {
-
-// TypeByteError classifies a byte that is not a valid type. The spec reads types as a
-// one-byte signed LEB128 (s7), so a set continuation bit makes the number too long.
-absl::Status TypeByteError(uint8_t byte, absl::string_view message, size_t offset) {
-  if ((byte & 0x80) != 0) return MalformedError(kIntegerTooLong, offset + 1);
-  return MalformedError(message, offset);
-}
-
-}  // namespace
-
-absl::Status ReadValType(Reader& reader, ValType* out) {
-  const size_t offset = reader.pos();
-  uint8_t byte;
-  absl::Status status = reader.ReadByte(&byte);
-  if (!status.ok()) return status;
-  if (ABSL_PREDICT_TRUE(IsValType(byte))) {
-    *out = static_cast<ValType>(byte);
-    return absl::OkStatus();
-  }
-  // The reference interpreter picks the kind of type from the byte's range: 0x7c and above
-  // are number types, 0x71..0x7b vector types, the rest reference types.
-  if (byte >= 0x7c) return TypeByteError(byte, "malformed number type", offset);
-  if (byte >= 0x71) return TypeByteError(byte, "malformed vector type", offset);
-  return TypeByteError(byte, "malformed reference type", offset);
-}
-
-absl::Status ReadRefType(Reader& reader, ValType* out) {
-  const size_t offset = reader.pos();
-  uint8_t byte;
-  absl::Status status = reader.ReadByte(&byte);
-  if (!status.ok()) return status;
-  if (byte == static_cast<uint8_t>(ValType::kFuncRef) ||
-      byte == static_cast<uint8_t>(ValType::kExternRef)) {
-    *out = static_cast<ValType>(byte);
-    return absl::OkStatus();
-  }
-  return TypeByteError(byte, "malformed reference type", offset);
+const char* TypeByteError(uint8_t byte, bool reference_only) {
+  if ((byte & 0x80) != 0) return kIntegerTooLong.data();
+  if (reference_only || byte < 0x71) return "malformed reference type";
+  if (byte < 0x7c) return "malformed vector type";
+  return "malformed number type";
 }
 
 }  // namespace kiln::wasm

@@ -13,7 +13,8 @@
 // ones go to the out-of-line slow path in reader.cc.
 //
 // Every error is kInvalidArgument and reads "<spec message> (offset 0x1f)"; the decoder later
-// adds the section and function to the parenthesis (see decoder.cc).
+// adds the section and function to the parenthesis (see decoder.cc). No Status is built unless
+// the input is malformed.
 #ifndef KILN_COMPILER_WASM_READER_H_
 #define KILN_COMPILER_WASM_READER_H_
 
@@ -43,9 +44,32 @@ absl::Status MalformedError(absl::string_view message, size_t offset);
 // forms, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF, no truncated sequences.
 bool IsValidUtf8(absl::string_view text);
 
-// Reader reads forward through bytes[pos, end). Reads past `end` fail with "unexpected end of
-// section or function" and leave the position unspecified; after any error the reader should be
-// abandoned. Offsets are always positions in `bytes`, so errors name module offsets.
+// LebDecoding is the result of decoding a LEB128 number that did not fit the one-byte fast
+// path: its value and the position after it, or a spec message and the offset it applies to.
+// It is returned by value so that a Reader's address never escapes its inline fast paths,
+// which lets the compiler keep a local Reader entirely in registers (see CodeReader::Next).
+struct LebDecoding {
+  uint64_t value = 0;
+  size_t pos = 0;
+  const char* error = nullptr;  // nullptr on success
+};
+
+// DecodeUnsignedLeb / DecodeSignedLeb decode an N-bit LEB128 from bytes[pos, end). Signed
+// values come back sign-extended to 64 bits.
+LebDecoding DecodeUnsignedLeb(const uint8_t* bytes, size_t pos, size_t end, int bits);
+LebDecoding DecodeSignedLeb(const uint8_t* bytes, size_t pos, size_t end, int bits);
+
+// TypeByteError is the message for a byte that is not a valid type. The spec reads types as a
+// one-byte signed LEB128 (s7), so a byte with its continuation bit set makes the number too
+// long; otherwise the reference interpreter picks the kind of type from the byte's range.
+// `reference_only` is for places where only funcref and externref may appear.
+const char* TypeByteError(uint8_t byte, bool reference_only);
+
+// Reader reads forward through bytes[pos, end). The Read* methods are the hot path of the
+// decoder and CodeReader, so they return bool rather than absl::Status: on malformed input they
+// return false and record the spec message and offset, and error() turns the record into the
+// status. After a failure the position is unspecified and the reader should be abandoned.
+// Offsets are always positions in `bytes`, so errors name module offsets.
 class Reader {
  public:
   Reader(absl::Span<const uint8_t> bytes, size_t pos, size_t end)
@@ -62,7 +86,18 @@ class Reader {
   // Seek moves to `pos` (used after a sub-reader such as CodeReader consumed bytes).
   void Seek(size_t pos) { pos_ = pos; }
 
-  // Peek reads the next byte without consuming it; false at the end.
+  // Fail records `message` (which must outlive the reader: a literal) at `offset` and returns
+  // false, so that callers can write `return reader.Fail(...)`.
+  bool Fail(absl::string_view message, size_t offset) {
+    error_message_ = message;
+    error_offset_ = offset;
+    return false;
+  }
+
+  // error is the recorded failure as "<message> (offset 0x..)" (kInvalidArgument).
+  absl::Status error() const { return MalformedError(error_message_, error_offset_); }
+
+  // Peek reads the next byte without consuming it; false at the end (nothing is recorded).
   bool Peek(uint8_t* out) const {
     if (pos_ >= end_) return false;
     *out = bytes_[pos_];
@@ -70,100 +105,94 @@ class Reader {
   }
 
   // ReadByte reads one raw byte.
-  absl::Status ReadByte(uint8_t* out) {
-    if (ABSL_PREDICT_FALSE(pos_ >= end_)) return MalformedError(kUnexpectedEnd, end_);
+  bool ReadByte(uint8_t* out) {
+    if (ABSL_PREDICT_FALSE(pos_ >= end_)) return Fail(kUnexpectedEnd, end_);
     *out = bytes_[pos_++];
-    return absl::OkStatus();
+    return true;
   }
 
   // ReadU32 / ReadU64 read unsigned LEB128 (the spec's u32 and u64).
-  absl::Status ReadU32(uint32_t* out) {
+  bool ReadU32(uint32_t* out) {
     if (ABSL_PREDICT_TRUE(pos_ < end_ && bytes_[pos_] < 0x80)) {
       *out = bytes_[pos_++];
-      return absl::OkStatus();
+      return true;
     }
     uint64_t value = 0;
-    absl::Status status = ReadUnsignedSlow(32, &value);
+    if (!ReadSlow(DecodeUnsignedLeb(bytes_, pos_, end_, 32), &value)) return false;
     *out = static_cast<uint32_t>(value);
-    return status;
+    return true;
   }
-  absl::Status ReadU64(uint64_t* out) {
+  bool ReadU64(uint64_t* out) {
     if (ABSL_PREDICT_TRUE(pos_ < end_ && bytes_[pos_] < 0x80)) {
       *out = bytes_[pos_++];
-      return absl::OkStatus();
+      return true;
     }
-    return ReadUnsignedSlow(64, out);
+    return ReadSlow(DecodeUnsignedLeb(bytes_, pos_, end_, 64), out);
   }
 
   // ReadU1 reads a one-bit unsigned LEB128 (the flags of limits: the spec reads them as vu1).
-  absl::Status ReadU1(uint32_t* out) {
+  bool ReadU1(uint32_t* out) {
     uint64_t value = 0;
-    absl::Status status = ReadUnsignedSlow(1, &value);
+    if (!ReadSlow(DecodeUnsignedLeb(bytes_, pos_, end_, 1), &value)) return false;
     *out = static_cast<uint32_t>(value);
-    return status;
+    return true;
   }
 
   // ReadS32 / ReadS33 / ReadS64 read signed LEB128 (s33 is the block type index encoding).
-  absl::Status ReadS32(int32_t* out) {
+  bool ReadS32(int32_t* out) {
     int64_t value = 0;
-    absl::Status status = ReadSigned(32, &value);
+    if (!ReadSigned(32, &value)) return false;
     *out = static_cast<int32_t>(value);
-    return status;
+    return true;
   }
-  absl::Status ReadS33(int64_t* out) { return ReadSigned(33, out); }
-  absl::Status ReadS64(int64_t* out) { return ReadSigned(64, out); }
+  bool ReadS33(int64_t* out) { return ReadSigned(33, out); }
+  bool ReadS64(int64_t* out) { return ReadSigned(64, out); }
 
   // ReadFixed32 / ReadFixed64 read little-endian words (f32 and f64 immediates).
-  absl::Status ReadFixed32(uint32_t* out) {
-    if (ABSL_PREDICT_FALSE(pos_ > end_ || end_ - pos_ < 4)) {
-      return MalformedError(kUnexpectedEnd, end_);
-    }
+  bool ReadFixed32(uint32_t* out) {
+    size_t begin;
+    if (!ReadBytes(4, &begin)) return false;
     uint32_t value;
-    std::memcpy(&value, bytes_ + pos_, 4);
+    std::memcpy(&value, bytes_ + begin, 4);
     *out = LittleEndian32(value);
-    pos_ += 4;
-    return absl::OkStatus();
+    return true;
   }
-  absl::Status ReadFixed64(uint64_t* out) {
-    if (ABSL_PREDICT_FALSE(pos_ > end_ || end_ - pos_ < 8)) {
-      return MalformedError(kUnexpectedEnd, end_);
-    }
+  bool ReadFixed64(uint64_t* out) {
+    size_t begin;
+    if (!ReadBytes(8, &begin)) return false;
     uint64_t value;
-    std::memcpy(&value, bytes_ + pos_, 8);
+    std::memcpy(&value, bytes_ + begin, 8);
     *out = LittleEndian64(value);
-    pos_ += 8;
-    return absl::OkStatus();
+    return true;
   }
 
   // ReadBytes consumes `count` raw bytes and returns where they start.
-  absl::Status ReadBytes(size_t count, size_t* begin) {
+  bool ReadBytes(size_t count, size_t* begin) {
     if (ABSL_PREDICT_FALSE(pos_ > end_ || end_ - pos_ < count)) {
-      return MalformedError(kUnexpectedEnd, end_);
+      return Fail(kUnexpectedEnd, end_);
     }
     *begin = pos_;
     pos_ += count;
-    return absl::OkStatus();
+    return true;
   }
 
   // ReadLength reads a u32 that counts bytes or vector elements still to come. As in the
   // reference interpreter, a length larger than what remains of the input counted from the
-  // length's own first byte is "length out of bounds". This also bounds every allocation that
-  // a count drives by the input size.
-  absl::Status ReadLength(uint32_t* out) {
+  // length's own first byte is "length out of bounds" (so a length may still overshoot by its
+  // own encoded size; the reads that follow catch that). This bounds every allocation that a
+  // count drives by the input size.
+  bool ReadLength(uint32_t* out) {
     const size_t start = pos_;
     uint32_t length;
-    absl::Status status = ReadU32(&length);
-    if (ABSL_PREDICT_FALSE(!status.ok())) return status;
-    if (ABSL_PREDICT_FALSE(length > end_ - start)) {
-      return MalformedError(kLengthOutOfBounds, start);
-    }
+    if (!ReadU32(&length)) return false;
+    if (ABSL_PREDICT_FALSE(length > end_ - start)) return Fail(kLengthOutOfBounds, start);
     *out = length;
-    return absl::OkStatus();
+    return true;
   }
 
   // ReadName reads a length-prefixed UTF-8 string ("malformed UTF-8 encoding" otherwise).
   // The view points into the reader's bytes.
-  absl::Status ReadName(absl::string_view* out);
+  bool ReadName(absl::string_view* out);
 
  private:
   static uint32_t LittleEndian32(uint32_t value) {
@@ -181,32 +210,65 @@ class Reader {
 #endif
   }
 
-  absl::Status ReadSigned(int bits, int64_t* out) {
+  bool ReadSigned(int bits, int64_t* out) {
     if (ABSL_PREDICT_TRUE(pos_ < end_ && bytes_[pos_] < 0x80)) {
       // Bit 6 is the sign of a one-byte encoding.
       const uint8_t byte = bytes_[pos_++];
       *out = static_cast<int64_t>(static_cast<int8_t>(static_cast<uint8_t>(byte << 1)) >> 1);
-      return absl::OkStatus();
+      return true;
     }
-    return ReadSignedSlow(bits, out);
+    uint64_t value = 0;
+    if (!ReadSlow(DecodeSignedLeb(bytes_, pos_, end_, bits), &value)) return false;
+    *out = static_cast<int64_t>(value);
+    return true;
   }
 
-  absl::Status ReadUnsignedSlow(int bits, uint64_t* out);
-  absl::Status ReadSignedSlow(int bits, int64_t* out);
+  bool ReadSlow(const LebDecoding& decoding, uint64_t* out) {
+    if (ABSL_PREDICT_FALSE(decoding.error != nullptr)) return Fail(decoding.error, decoding.pos);
+    pos_ = decoding.pos;
+    *out = decoding.value;
+    return true;
+  }
 
   const uint8_t* bytes_;
   size_t pos_;
   size_t end_;
+  absl::string_view error_message_;
+  size_t error_offset_ = 0;
 };
 
-// ReadValType reads a value type. Unknown types get the reference interpreter's messages:
-// bytes that would start a longer signed LEB128 are "integer representation too long", the
-// others "malformed number type", "malformed vector type" or "malformed reference type" by the
-// range they fall in.
-absl::Status ReadValType(Reader& reader, ValType* out);
+// KILN_READ_OR_RETURN(reader, expr) evaluates `expr`, a read on `reader` that returns bool,
+// and returns reader.error() from the enclosing function (which returns absl::Status) when the
+// read fails.
+#define KILN_READ_OR_RETURN(reader, expr)                        \
+  do {                                                           \
+    if (ABSL_PREDICT_FALSE(!(expr))) return (reader).error();    \
+  } while (false)
+
+// ReadValType reads a value type. Unknown types get the reference interpreter's messages (see
+// TypeByteError).
+inline bool ReadValType(Reader& reader, ValType* out) {
+  uint8_t byte;
+  if (!reader.ReadByte(&byte)) return false;
+  if (ABSL_PREDICT_FALSE(!IsValType(byte))) {
+    // A continuation bit means the error is found when reading the next byte.
+    return reader.Fail(TypeByteError(byte, false), reader.pos() - ((byte & 0x80) ? 0 : 1));
+  }
+  *out = static_cast<ValType>(byte);
+  return true;
+}
 
 // ReadRefType reads funcref or externref ("malformed reference type" otherwise).
-absl::Status ReadRefType(Reader& reader, ValType* out);
+inline bool ReadRefType(Reader& reader, ValType* out) {
+  uint8_t byte;
+  if (!reader.ReadByte(&byte)) return false;
+  if (ABSL_PREDICT_FALSE(byte != static_cast<uint8_t>(ValType::kFuncRef) &&
+                         byte != static_cast<uint8_t>(ValType::kExternRef))) {
+    return reader.Fail(TypeByteError(byte, true), reader.pos() - ((byte & 0x80) ? 0 : 1));
+  }
+  *out = static_cast<ValType>(byte);
+  return true;
+}
 
 }  // namespace kiln::wasm
 
