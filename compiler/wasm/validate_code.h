@@ -52,38 +52,56 @@ class CodeValidator {
   // OperatorTyping caches an operator's immediate kind and fixed signature (see the .cc).
   struct OperatorTyping;
 
+  // The checks below return true when the rule holds. A broken rule records its message in
+  // error_ and returns false, so the per-operator path passes a bool, not an absl::Status.
   void SetUpLocals(const FuncType& type, const Code& code);
   bool LocalType(uint32_t index, ValType* out) const;
-  absl::Status CheckInstruction(const Instruction& inst);
-  absl::Status CheckImmediates(const Instruction& inst, ImmKind immediate);
-  absl::Status CheckSpecial(const Instruction& inst);
-  absl::Status CheckMemory(uint32_t memory) const;
-  absl::Status CheckTable(uint32_t table) const;
-  absl::Status ResolveBlockType(const BlockType& block_type, absl::Span<const ValType>* params,
-                                absl::Span<const ValType>* results) const;
+  bool CheckInstruction(const Instruction& inst);
+  bool CheckImmediates(const Instruction& inst, ImmKind immediate);
+  bool CheckSpecial(const Instruction& inst);
+  bool CheckMemory(uint32_t memory);
+  bool CheckTable(uint32_t table);
+  bool ResolveBlockType(const BlockType& block_type, absl::Span<const ValType>* params,
+                        absl::Span<const ValType>* results);
 
   // -- Operand stack (validate_code.cc keeps these next to each other) ----------------------
   void Push(ValType type) { operands_.push_back(type); }
   void PushTypes(absl::Span<const ValType> types) {
-    operands_.insert(operands_.end(), types.begin(), types.end());
+    for (ValType type : types) operands_.push_back(type);
   }
-  absl::Status Pop(ValType expected) { return PopTypes(absl::MakeConstSpan(&expected, 1)); }
-  absl::Status PopTypes(absl::Span<const ValType> expected);
-  absl::Status PopAny(ValType* out);
-  absl::Status CheckTop(absl::Span<const ValType> expected) const;
-  absl::Status ApplySignature(absl::Span<const ValType> params,
-                              absl::Span<const ValType> results);
+  // PopFast pops `n` operands equal to `expected` above the current frame, or changes nothing
+  // and returns false (for a mismatch, too few operands, or unknown operands, which the slower
+  // PopTypes handles and reports).
+  bool PopFast(const ValType* expected, size_t n) {
+    const size_t size = operands_.size();
+    if (size - controls_.back().height < n) return false;
+    const ValType* top = operands_.data() + size - n;
+    for (size_t i = 0; i < n; ++i) {
+      if (top[i] != expected[i]) return false;
+    }
+    operands_.resize(size - n);
+    return true;
+  }
+  bool Pop(ValType expected) {
+    if (PopFast(&expected, 1)) return true;
+    return PopTypes(absl::MakeConstSpan(&expected, 1));
+  }
+  bool PopTypes(absl::Span<const ValType> expected);
+  bool PopAny(ValType* out);
+  bool CheckTop(absl::Span<const ValType> expected);
+  bool ApplySignature(absl::Span<const ValType> params, absl::Span<const ValType> results);
   void MarkUnreachable();
 
   // -- Control stack -----------------------------------------------------------------------
-  absl::Status EnterBlock(FrameKind kind, const BlockType& block_type);
-  absl::Status ExitBlock(absl::string_view what, ControlFrame* out);
-  absl::Status Label(uint32_t depth, const ControlFrame** out) const;
+  bool EnterBlock(FrameKind kind, const BlockType& block_type);
+  bool ExitBlock(absl::string_view what, ControlFrame* out);
+  bool Label(uint32_t depth, const ControlFrame** out);
 
   // -- Errors ------------------------------------------------------------------------------
-  absl::Status Error(absl::string_view message) const;
-  absl::Status MismatchError(absl::string_view what, absl::Span<const ValType> expected,
-                             size_t shown) const;
+  // Fail records `message` with the location in error_ and returns false.
+  bool Fail(absl::string_view message);
+  // FailMismatch records a type mismatch that shows `expected` and the top `shown` operands.
+  bool FailMismatch(absl::string_view what, absl::Span<const ValType> expected, size_t shown);
 
   const ValidationContext& c_;
   const OperatorTyping* typings_;  // indexed by Opcode
@@ -99,6 +117,7 @@ class CodeValidator {
   uint32_t func_index_ = 0;
   uint32_t offset_ = 0;           // offset of the operator being checked
   Opcode opcode_ = Opcode::kNop;  // the operator being checked, named in messages
+  absl::Status error_;            // set by Fail
 };
 
 }  // namespace kiln::wasm

@@ -12,16 +12,16 @@
 namespace kiln::wasm {
 namespace {
 
-absl::Status ConstExprError(absl::string_view message, absl::string_view where,
+absl::Status ConstExprError(absl::string_view message, absl::FunctionRef<std::string()> where,
                             uint32_t offset) {
   return absl::InvalidArgumentError(
-      absl::StrFormat("%s (%s, offset 0x%x)", message, where, offset));
+      absl::StrFormat("%s (%s, offset 0x%x)", message, where(), offset));
 }
 
 }  // namespace
 
-absl::Status ValidateConstExpr(const ValidationContext& c, const ConstExpr& expr,
-                               ValType expected, absl::string_view where) {
+absl::Status ValidateConstExpr(const ValidationContext& c, const ConstExpr& expr, ValType expected,
+                               absl::FunctionRef<std::string()> where) {
   const Module& module = *c.module;
   CodeReader reader(module.bytes, expr.code.offset, expr.code.offset + expr.code.size);
   absl::InlinedVector<ValType, 2> pushed;
@@ -33,12 +33,24 @@ absl::Status ValidateConstExpr(const ValidationContext& c, const ConstExpr& expr
     if (!read.ok()) return read;
     end_offset = inst.offset;
     switch (inst.opcode) {
-      case Opcode::kI32Const: pushed.push_back(ValType::kI32); break;
-      case Opcode::kI64Const: pushed.push_back(ValType::kI64); break;
-      case Opcode::kF32Const: pushed.push_back(ValType::kF32); break;
-      case Opcode::kF64Const: pushed.push_back(ValType::kF64); break;
-      case Opcode::kV128Const: pushed.push_back(ValType::kV128); break;
-      case Opcode::kRefNull: pushed.push_back(inst.ref_type); break;
+      case Opcode::kI32Const:
+        pushed.push_back(ValType::kI32);
+        break;
+      case Opcode::kI64Const:
+        pushed.push_back(ValType::kI64);
+        break;
+      case Opcode::kF32Const:
+        pushed.push_back(ValType::kF32);
+        break;
+      case Opcode::kF64Const:
+        pushed.push_back(ValType::kF64);
+        break;
+      case Opcode::kV128Const:
+        pushed.push_back(ValType::kV128);
+        break;
+      case Opcode::kRefNull:
+        pushed.push_back(inst.ref_type);
+        break;
       case Opcode::kRefFunc:
         // C.refs always holds a function named in a constant expression, since constant
         // expressions are part of what C.refs is gathered from; only the index can be wrong.
@@ -66,9 +78,9 @@ absl::Status ValidateConstExpr(const ValidationContext& c, const ConstExpr& expr
   }
   if (!ended) return ConstExprError("unexpected end of constant expression", where, end_offset);
   if (pushed.size() != 1 || pushed[0] != expected) {
-    return ConstExprError(absl::StrCat("type mismatch: expected ", TypeList({expected}),
-                                       ", got ", TypeList(pushed)),
-                          where, end_offset);
+    return ConstExprError(
+        absl::StrCat("type mismatch: expected ", TypeList({expected}), ", got ", TypeList(pushed)),
+        where, end_offset);
   }
   return absl::OkStatus();
 }

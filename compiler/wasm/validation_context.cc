@@ -83,8 +83,8 @@ absl::StatusOr<ValidationContext> BuildValidationContext(const Module& module) {
   for (size_t i = 0; i < module.functions.size(); ++i) {
     const uint32_t type = module.functions[i];
     if (type >= num_types) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          UnknownIndex("type", type), " (func ", c.funcs.size(), ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(UnknownIndex("type", type), " (func ", c.funcs.size(), ")"));
     }
     c.funcs.push_back(&module.types[type]);
   }

@@ -24,11 +24,11 @@ struct ValidationContext {
   std::vector<const FuncType*> funcs;  // the type of each function, imports first
   std::vector<TableType> tables;       // imports first
   uint32_t num_memories = 0;
-  std::vector<GlobalType> globals;     // imports first
-  uint32_t num_imported_globals = 0;   // constant expressions may read only these (Wasm 2.0)
-  std::vector<ValType> elems;          // the element type of each element segment
-  uint32_t num_datas = 0;              // the data count (the section, or the number of segments)
-  std::vector<bool> refs;              // C.refs: refs[f] when f is declared outside code/start
+  std::vector<GlobalType> globals;    // imports first
+  uint32_t num_imported_globals = 0;  // constant expressions may read only these (Wasm 2.0)
+  std::vector<ValType> elems;         // the element type of each element segment
+  uint32_t num_datas = 0;             // the data count (the section, or the number of segments)
+  std::vector<bool> refs;             // C.refs: refs[f] when f is declared outside code/start
 };
 
 // BuildValidationContext gathers C from `module`. It fails when an import or a function names

@@ -25,25 +25,24 @@ absl::Status Invalid(absl::string_view message, absl::string_view where) {
   return absl::InvalidArgumentError(absl::StrCat(message, " (", where, ")"));
 }
 
-absl::Status CheckLimits(const Limits& limits, uint64_t bound, absl::string_view too_large,
-                         absl::string_view where) {
-  if (limits.min > bound) return Invalid(too_large, where);
+// LimitsError is the spec's message for limits that break `bound`, or nullptr when they are
+// valid.
+const char* LimitsError(const Limits& limits, uint64_t bound, const char* too_large) {
+  if (limits.min > bound) return too_large;
   if (limits.max.has_value()) {
-    if (*limits.max > bound) return Invalid(too_large, where);
-    if (limits.min > *limits.max) {
-      return Invalid("size minimum must not be greater than maximum", where);
-    }
+    if (*limits.max > bound) return too_large;
+    if (limits.min > *limits.max) return "size minimum must not be greater than maximum";
   }
-  return absl::OkStatus();
+  return nullptr;
 }
 
-absl::Status CheckTableType(const TableType& table, absl::string_view where) {
-  return CheckLimits(table.limits, kMaxTableSize, "table size must be at most 2^32-1", where);
+const char* TableTypeError(const TableType& table) {
+  return LimitsError(table.limits, kMaxTableSize, "table size must be at most 2^32-1");
 }
 
-absl::Status CheckMemoryType(const MemoryType& memory, absl::string_view where) {
-  return CheckLimits(memory.limits, kMaxMemoryPages,
-                     "memory size must be at most 65536 pages (4GiB)", where);
+const char* MemoryTypeError(const MemoryType& memory) {
+  return LimitsError(memory.limits, kMaxMemoryPages,
+                     "memory size must be at most 65536 pages (4GiB)");
 }
 
 // CheckImportTypes checks the limits of imported tables and memories (function type indices
@@ -51,12 +50,10 @@ absl::Status CheckMemoryType(const MemoryType& memory, absl::string_view where) 
 absl::Status CheckImportTypes(const Module& module) {
   for (size_t i = 0; i < module.imports.size(); ++i) {
     const Import& import = module.imports[i];
-    const std::string where = absl::StrCat("import ", i);
-    if (import.kind == ExternKind::kTable) {
-      KILN_RETURN_IF_ERROR(CheckTableType(import.table, where));
-    } else if (import.kind == ExternKind::kMemory) {
-      KILN_RETURN_IF_ERROR(CheckMemoryType(import.memory, where));
-    }
+    const char* error = nullptr;
+    if (import.kind == ExternKind::kTable) error = TableTypeError(import.table);
+    if (import.kind == ExternKind::kMemory) error = MemoryTypeError(import.memory);
+    if (error != nullptr) return Invalid(error, absl::StrCat("import ", i));
   }
   return absl::OkStatus();
 }
@@ -65,9 +62,9 @@ absl::Status CheckGlobals(const ValidationContext& c) {
   const Module& module = *c.module;
   for (size_t i = 0; i < module.globals.size(); ++i) {
     const Global& global = module.globals[i];
-    KILN_RETURN_IF_ERROR(ValidateConstExpr(
-        c, global.init, global.type.type,
-        absl::StrCat("global ", c.num_imported_globals + i)));
+    KILN_RETURN_IF_ERROR(ValidateConstExpr(c, global.init, global.type.type, [&] {
+      return absl::StrCat("global ", c.num_imported_globals + i);
+    }));
   }
   return absl::OkStatus();
 }
@@ -75,12 +72,14 @@ absl::Status CheckGlobals(const ValidationContext& c) {
 absl::Status CheckTablesAndMemories(const ValidationContext& c) {
   const Module& module = *c.module;
   for (size_t i = 0; i < module.tables.size(); ++i) {
-    KILN_RETURN_IF_ERROR(CheckTableType(
-        module.tables[i], absl::StrCat("table ", module.num_imported_tables + i)));
+    if (const char* error = TableTypeError(module.tables[i])) {
+      return Invalid(error, absl::StrCat("table ", module.num_imported_tables + i));
+    }
   }
   for (size_t i = 0; i < module.memories.size(); ++i) {
-    KILN_RETURN_IF_ERROR(CheckMemoryType(
-        module.memories[i], absl::StrCat("memory ", module.num_imported_memories + i)));
+    if (const char* error = MemoryTypeError(module.memories[i])) {
+      return Invalid(error, absl::StrCat("memory ", module.num_imported_memories + i));
+    }
   }
   // Multi-memory is a Wasm 3.0 feature.
   if (c.num_memories > 1) return Invalid("multiple memories", "module");
@@ -89,30 +88,30 @@ absl::Status CheckTablesAndMemories(const ValidationContext& c) {
 
 absl::Status CheckElem(const ValidationContext& c, uint32_t index) {
   const ElemSegment& elem = c.module->elems[index];
-  const std::string where = absl::StrCat("elem ", index);
+  auto where = [&] { return absl::StrCat("elem ", index); };
   if (elem.mode == SegmentMode::kActive) {
-    if (elem.table >= c.tables.size()) return Invalid(UnknownIndex("table", elem.table), where);
-    KILN_RETURN_IF_ERROR(
-        ValidateConstExpr(c, elem.offset, ValType::kI32, absl::StrCat(where, " offset")));
+    if (elem.table >= c.tables.size()) return Invalid(UnknownIndex("table", elem.table), where());
+    KILN_RETURN_IF_ERROR(ValidateConstExpr(c, elem.offset, ValType::kI32,
+                                           [&] { return absl::StrCat(where(), " offset"); }));
     const ValType table_type = c.tables[elem.table].element;
     if (table_type != elem.type) {
       return Invalid(absl::StrCat("type mismatch: segment of ", ValTypeName(elem.type),
                                   " for a table of ", ValTypeName(table_type)),
-                     where);
+                     where());
     }
   }
   if (elem.uses_indices) {
     for (uint32_t func : elem.func_indices) {
-      if (func >= c.funcs.size()) return Invalid(UnknownIndex("function", func), where);
+      if (func >= c.funcs.size()) return Invalid(UnknownIndex("function", func), where());
     }
     if (elem.type != ValType::kFuncRef && !elem.func_indices.empty()) {
-      return Invalid("type mismatch: function indices in a non-funcref segment", where);
+      return Invalid("type mismatch: function indices in a non-funcref segment", where());
     }
     return absl::OkStatus();
   }
   for (size_t i = 0; i < elem.items.size(); ++i) {
-    KILN_RETURN_IF_ERROR(
-        ValidateConstExpr(c, elem.items[i], elem.type, absl::StrCat(where, " item ", i)));
+    KILN_RETURN_IF_ERROR(ValidateConstExpr(c, elem.items[i], elem.type,
+                                           [&] { return absl::StrCat(where(), " item ", i); }));
   }
   return absl::OkStatus();
 }
@@ -120,9 +119,10 @@ absl::Status CheckElem(const ValidationContext& c, uint32_t index) {
 absl::Status CheckData(const ValidationContext& c, uint32_t index) {
   const DataSegment& data = c.module->datas[index];
   if (data.mode != SegmentMode::kActive) return absl::OkStatus();
-  const std::string where = absl::StrCat("data ", index);
-  if (data.memory >= c.num_memories) return Invalid(UnknownIndex("memory", data.memory), where);
-  return ValidateConstExpr(c, data.offset, ValType::kI32, absl::StrCat(where, " offset"));
+  auto where = [&] { return absl::StrCat("data ", index); };
+  if (data.memory >= c.num_memories) return Invalid(UnknownIndex("memory", data.memory), where());
+  return ValidateConstExpr(c, data.offset, ValType::kI32,
+                           [&] { return absl::StrCat(where(), " offset"); });
 }
 
 absl::Status CheckCode(const ValidationContext& c) {
@@ -144,9 +144,8 @@ absl::Status CheckStart(const ValidationContext& c) {
   if (start >= c.funcs.size()) return Invalid(UnknownIndex("function", start), "start");
   const FuncType& type = *c.funcs[start];
   if (!type.params.empty() || !type.results.empty()) {
-    return Invalid(absl::StrCat("start function must have type [] -> [], function ", start,
-                                " has ", TypeList(type.params), " -> ",
-                                TypeList(type.results)),
+    return Invalid(absl::StrCat("start function must have type [] -> [], function ", start, " has ",
+                                TypeList(type.params), " -> ", TypeList(type.results)),
                    "start");
   }
   return absl::OkStatus();
@@ -157,22 +156,24 @@ absl::Status CheckExports(const ValidationContext& c) {
   const auto& exports = c.module->exports;
   for (size_t i = 0; i < exports.size(); ++i) {
     const Export& exp = exports[i];
-    const std::string where = absl::StrCat("export ", i, " \"", exp.name, "\"");
+    auto where = [&] { return absl::StrCat("export ", i, " \"", exp.name, "\""); };
+    const char* space = nullptr;
     switch (exp.kind) {
       case ExternKind::kFunc:
-        if (exp.index >= c.funcs.size()) return Invalid(UnknownIndex("function", exp.index), where);
+        if (exp.index >= c.funcs.size()) space = "function";
         break;
       case ExternKind::kTable:
-        if (exp.index >= c.tables.size()) return Invalid(UnknownIndex("table", exp.index), where);
+        if (exp.index >= c.tables.size()) space = "table";
         break;
       case ExternKind::kMemory:
-        if (exp.index >= c.num_memories) return Invalid(UnknownIndex("memory", exp.index), where);
+        if (exp.index >= c.num_memories) space = "memory";
         break;
       case ExternKind::kGlobal:
-        if (exp.index >= c.globals.size()) return Invalid(UnknownIndex("global", exp.index), where);
+        if (exp.index >= c.globals.size()) space = "global";
         break;
     }
-    if (!names.insert(exp.name).second) return Invalid("duplicate export name", where);
+    if (space != nullptr) return Invalid(UnknownIndex(space, exp.index), where());
+    if (!names.insert(exp.name).second) return Invalid("duplicate export name", where());
   }
   return absl::OkStatus();
 }

@@ -1,6 +1,8 @@
 // Tests of the Wasm 2.0 validator: each rule with a module that passes and one that fails with
 // the spec's message. Modules are assembled as bytes by a small builder (TestModule below) and
 // go through the decoder first, as any module does.
+#include "compiler/wasm/validator.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,7 +12,6 @@
 #include "catch2/catch.hpp"
 #include "compiler/wasm/decoder.h"
 #include "compiler/wasm/opcode.h"
-#include "compiler/wasm/validator.h"
 #include "testing/status_matchers.h"
 
 namespace kiln::wasm {
@@ -227,8 +228,8 @@ class TestModule {
     imports_.push_back(entry);
   }
 
-  std::vector<Bytes> types_, imports_, functions_, tables_, memories_, globals_, exports_,
-      elems_, codes_, datas_;
+  std::vector<Bytes> types_, imports_, functions_, tables_, memories_, globals_, exports_, elems_,
+      codes_, datas_;
   std::optional<uint32_t> start_;
   std::optional<uint32_t> data_count_;
 };
@@ -241,8 +242,7 @@ absl::Status Check(const TestModule& module) {
 }
 
 // CheckBody validates one function of type `params` -> `results` with `body`.
-absl::Status CheckBody(std::vector<ValType> params, std::vector<ValType> results,
-                       const Asm& body,
+absl::Status CheckBody(std::vector<ValType> params, std::vector<ValType> results, const Asm& body,
                        std::vector<std::pair<uint32_t, ValType>> locals = {}) {
   TestModule module;
   module.Func(module.Type(std::move(params), std::move(results)), body, std::move(locals));
@@ -279,24 +279,19 @@ TEST_CASE("validator requires a function to leave exactly its results", "[wasm][
 
 TEST_CASE("validator lets unreachable code pop any operand", "[wasm][validator]") {
   SECTION("after unreachable") {
-    CHECK_THAT(CheckBody({}, {kI32}, Asm().Op(Opcode::kUnreachable).Op(Opcode::kI32Add)),
-               IsOk());
+    CHECK_THAT(CheckBody({}, {kI32}, Asm().Op(Opcode::kUnreachable).Op(Opcode::kI32Add)), IsOk());
   }
   SECTION("after return") {
-    CHECK_THAT(CheckBody({}, {kI64}, Asm().I64(0).Op(Opcode::kReturn).Op(Opcode::kDrop)),
-               IsOk());
+    CHECK_THAT(CheckBody({}, {kI64}, Asm().I64(0).Op(Opcode::kReturn).Op(Opcode::kDrop)), IsOk());
   }
   SECTION("but still checks the operands that are there") {
-    CHECK_THAT(
-        CheckBody({}, {kI32}, Asm().Op(Opcode::kUnreachable).F32().Op(Opcode::kI32Add)),
-        StatusIs(kInvalid, "type mismatch"));
+    CHECK_THAT(CheckBody({}, {kI32}, Asm().Op(Opcode::kUnreachable).F32().Op(Opcode::kI32Add)),
+               StatusIs(kInvalid, "type mismatch"));
   }
   SECTION("and untyped select keeps the known type") {
-    CHECK_THAT(CheckBody({}, {kI32},
-                         Asm().Op(Opcode::kUnreachable).I32(0).Op(Opcode::kSelect)),
+    CHECK_THAT(CheckBody({}, {kI32}, Asm().Op(Opcode::kUnreachable).I32(0).Op(Opcode::kSelect)),
                IsOk());
-    CHECK_THAT(CheckBody({}, {kI64},
-                         Asm().Op(Opcode::kUnreachable).I32(0).Op(Opcode::kSelect)),
+    CHECK_THAT(CheckBody({}, {kI64}, Asm().Op(Opcode::kUnreachable).I32(0).Op(Opcode::kSelect)),
                IsOk());
   }
 }
@@ -314,13 +309,17 @@ TEST_CASE("validator checks block results", "[wasm][validator]") {
   CHECK_THAT(CheckBody({}, {kI32}, outside), StatusIs(kInvalid, "type mismatch"));
 }
 
-TEST_CASE("validator passes params of type-index block types into the block",
-          "[wasm][validator]") {
+TEST_CASE("validator passes params of type-index block types into the block", "[wasm][validator]") {
   TestModule module;
   const uint32_t func = module.Type({}, {kI64});
   const uint32_t block = module.Type({kI32, kI32}, {kI64});
-  module.Func(func, Asm().I32(1).I32(2).Op(Opcode::kBlock, block).Op(Opcode::kI32Add)
-                        .Op(Opcode::kI64ExtendI32U).End());
+  module.Func(func, Asm()
+                        .I32(1)
+                        .I32(2)
+                        .Op(Opcode::kBlock, block)
+                        .Op(Opcode::kI32Add)
+                        .Op(Opcode::kI64ExtendI32U)
+                        .End());
   CHECK_THAT(Check(module), IsOk());
 
   TestModule missing;
@@ -333,9 +332,10 @@ TEST_CASE("validator requires an if without else to have equal params and result
   CHECK_THAT(CheckBody({}, {}, Asm().I32(1).Op(Opcode::kIf).Byte(0x40).End()), IsOk());
   CHECK_THAT(CheckBody({}, {kI32}, Asm().I32(1).Op(Opcode::kIf).Type(kI32).I32(0).End()),
              StatusIs(kInvalid, "type mismatch"));
-  CHECK_THAT(CheckBody({}, {kI32}, Asm().I32(1).Op(Opcode::kIf).Type(kI32).I32(0)
-                                       .Op(Opcode::kElse).I32(1).End()),
-             IsOk());
+  CHECK_THAT(
+      CheckBody({}, {kI32},
+                Asm().I32(1).Op(Opcode::kIf).Type(kI32).I32(0).Op(Opcode::kElse).I32(1).End()),
+      IsOk());
   CHECK_THAT(CheckBody({}, {}, Asm().F32().Op(Opcode::kIf).Byte(0x40).End()),
              StatusIs(kInvalid, "type mismatch: if expects [i32], got [f32]"));
 }
@@ -353,8 +353,7 @@ TEST_CASE("validator checks branch labels", "[wasm][validator]") {
   CHECK_THAT(CheckBody({}, {kI32}, Asm().I32(7).I32(1).Op(Opcode::kBrIf, 0)), IsOk());
 }
 
-TEST_CASE("validator checks every br_table target against the operands",
-          "[wasm][validator]") {
+TEST_CASE("validator checks every br_table target against the operands", "[wasm][validator]") {
   auto table = [](std::vector<uint32_t> targets) {
     Asm code;
     code.Op(Opcode::kBrTable).U32(targets.size() - 1);
@@ -374,13 +373,21 @@ TEST_CASE("validator checks every br_table target against the operands",
   CHECK_THAT(CheckBody({}, {kI32}, body(Asm().I64(0).I32(0), {0, 1})),
              StatusIs(kInvalid, "type mismatch"));
   // With a polymorphic stack, targets of one arity but different types are fine (Wasm 2.0).
-  CHECK_THAT(CheckBody({}, {kI32}, body(Asm().Op(Opcode::kUnreachable).I32(0), {0, 1})),
-             IsOk());
+  CHECK_THAT(CheckBody({}, {kI32}, body(Asm().Op(Opcode::kUnreachable).I32(0), {0, 1})), IsOk());
   CHECK_THAT(CheckBody({}, {kI32}, body(Asm().I32(0), {0, 2})),
              StatusIs(kInvalid, "unknown label 2"));
   // Different arities never match.
-  Asm arity = Asm().Op(Opcode::kBlock).Byte(0x40).Op(Opcode::kUnreachable).I32(0)
-                  .Op(Opcode::kBrTable).U32(1).U32(0).U32(1).End().I32(0);
+  Asm arity = Asm()
+                  .Op(Opcode::kBlock)
+                  .Byte(0x40)
+                  .Op(Opcode::kUnreachable)
+                  .I32(0)
+                  .Op(Opcode::kBrTable)
+                  .U32(1)
+                  .U32(0)
+                  .U32(1)
+                  .End()
+                  .I32(0);
   CHECK_THAT(CheckBody({}, {kI32}, arity), StatusIs(kInvalid, "type mismatch"));
 }
 
@@ -427,9 +434,9 @@ TEST_CASE("validator types locals from params and declarations", "[wasm][validat
              StatusIs(kInvalid, "unknown local 4"));
   CHECK_THAT(CheckBody({}, {kF32}, Asm().F32().Op(Opcode::kLocalTee, 0), {{1, kF32}}), IsOk());
   // Huge local runs are looked up without being expanded.
-  CHECK_THAT(CheckBody({}, {kI64}, Asm().Op(Opcode::kLocalGet, 200000),
-                       {{100000, kI32}, {150000, kI64}}),
-             IsOk());
+  CHECK_THAT(
+      CheckBody({}, {kI64}, Asm().Op(Opcode::kLocalGet, 200000), {{100000, kI32}, {150000, kI64}}),
+      IsOk());
 }
 
 TEST_CASE("validator requires global.set to target a mutable global", "[wasm][validator]") {
@@ -495,8 +502,7 @@ TEST_CASE("validator checks tables and element segments", "[wasm][validator]") {
   SECTION("table limits") {
     TestModule module;
     module.Table(kFuncRef, 2, 1);
-    CHECK_THAT(Check(module),
-               StatusIs(kInvalid, "size minimum must not be greater than maximum"));
+    CHECK_THAT(Check(module), StatusIs(kInvalid, "size minimum must not be greater than maximum"));
   }
   SECTION("an active segment needs its table") {
     TestModule module;
@@ -515,8 +521,7 @@ TEST_CASE("validator checks tables and element segments", "[wasm][validator]") {
   }
   SECTION("items are constant expressions of the segment type") {
     TestModule module;
-    module.Elem(Asm().Byte(0x05).Type(kExternRef).U32(1).Op(Opcode::kRefNull).Type(kFuncRef)
-                    .End());
+    module.Elem(Asm().Byte(0x05).Type(kExternRef).U32(1).Op(Opcode::kRefNull).Type(kFuncRef).End());
     CHECK_THAT(Check(module), StatusIs(kInvalid, "type mismatch"));
   }
   SECTION("the segment offset is an i32") {
@@ -544,14 +549,12 @@ TEST_CASE("validator checks tables and element segments", "[wasm][validator]") {
     bad_elem.Func(type, Asm().Op(Opcode::kElemDrop, 4));
     CHECK_THAT(Check(bad_elem), StatusIs(kInvalid, "unknown elem segment 4"));
     TestModule bad_set = module;
-    bad_set.Func(type, Asm().I32(0).Op(Opcode::kRefNull).Type(kFuncRef)
-                           .Op(Opcode::kTableSet, 0));
+    bad_set.Func(type, Asm().I32(0).Op(Opcode::kRefNull).Type(kFuncRef).Op(Opcode::kTableSet, 0));
     CHECK_THAT(Check(bad_set), StatusIs(kInvalid, "type mismatch"));
   }
 }
 
-TEST_CASE("validator requires ref.func in code to name a declared function",
-          "[wasm][validator]") {
+TEST_CASE("validator requires ref.func in code to name a declared function", "[wasm][validator]") {
   TestModule module;
   const uint32_t type = module.Type({}, {});
   module.Func(type, Asm().Op(Opcode::kRefFunc, 0).Op(Opcode::kDrop));
@@ -572,9 +575,9 @@ TEST_CASE("validator requires ref.func in code to name a declared function",
 }
 
 TEST_CASE("validator types reference operators", "[wasm][validator]") {
-  CHECK_THAT(CheckBody({}, {kI32}, Asm().Op(Opcode::kRefNull).Type(kExternRef)
-                                       .Op(Opcode::kRefIsNull)),
-             IsOk());
+  CHECK_THAT(
+      CheckBody({}, {kI32}, Asm().Op(Opcode::kRefNull).Type(kExternRef).Op(Opcode::kRefIsNull)),
+      IsOk());
   CHECK_THAT(CheckBody({}, {kI32}, Asm().I32(0).Op(Opcode::kRefIsNull)),
              StatusIs(kInvalid, "type mismatch"));
 }
@@ -634,8 +637,9 @@ TEST_CASE("validator checks data segments and their operators", "[wasm][validato
   passive.DataCount(1);
   passive.Data(Asm().Byte(0x01).U32(0));
   const uint32_t type = passive.Type({}, {});
-  passive.Func(type, Asm().I32(0).I32(0).I32(0).Op(Opcode::kMemoryInit).U32(0).Byte(0)
-                         .Op(Opcode::kDataDrop, 0));
+  passive.Func(
+      type,
+      Asm().I32(0).I32(0).I32(0).Op(Opcode::kMemoryInit).U32(0).Byte(0).Op(Opcode::kDataDrop, 0));
   CHECK_THAT(Check(passive), IsOk());
   passive.Func(type, Asm().Op(Opcode::kDataDrop, 1));
   CHECK_THAT(Check(passive), StatusIs(kInvalid, "unknown data segment 1"));
@@ -648,25 +652,23 @@ TEST_CASE("validator checks select", "[wasm][validator]") {
   CHECK_THAT(CheckBody({}, {kI32}, Asm().I32(0).I64(0).I32(0).Op(Opcode::kSelect)),
              StatusIs(kInvalid, "type mismatch"));
   // Untyped select does not choose between references; the typed form does.
-  const Asm refs = Asm().Op(Opcode::kRefNull).Type(kFuncRef).Op(Opcode::kRefNull)
-                       .Type(kFuncRef).I32(0);
+  const Asm refs =
+      Asm().Op(Opcode::kRefNull).Type(kFuncRef).Op(Opcode::kRefNull).Type(kFuncRef).I32(0);
   Asm untyped = refs;
   CHECK_THAT(CheckBody({}, {kFuncRef}, untyped.Op(Opcode::kSelect)),
              StatusIs(kInvalid, "type mismatch"));
   Asm typed = refs;
-  CHECK_THAT(CheckBody({}, {kFuncRef}, typed.Op(Opcode::kSelectT).U32(1).Type(kFuncRef)),
-             IsOk());
+  CHECK_THAT(CheckBody({}, {kFuncRef}, typed.Op(Opcode::kSelectT).U32(1).Type(kFuncRef)), IsOk());
   Asm two = refs;
-  CHECK_THAT(CheckBody({}, {kFuncRef},
-                       two.Op(Opcode::kSelectT).U32(2).Type(kFuncRef).Type(kFuncRef)),
-             StatusIs(kInvalid, "invalid result arity"));
+  CHECK_THAT(
+      CheckBody({}, {kFuncRef}, two.Op(Opcode::kSelectT).U32(2).Type(kFuncRef).Type(kFuncRef)),
+      StatusIs(kInvalid, "invalid result arity"));
 }
 
 // -- SIMD lanes -------------------------------------------------------------------------------
 
 TEST_CASE("validator checks lane indices", "[wasm][validator]") {
-  CHECK_THAT(CheckBody({}, {kI32}, Asm().V128().Op(Opcode::kI8x16ExtractLaneS).Byte(15)),
-             IsOk());
+  CHECK_THAT(CheckBody({}, {kI32}, Asm().V128().Op(Opcode::kI8x16ExtractLaneS).Byte(15)), IsOk());
   CHECK_THAT(CheckBody({}, {kI32}, Asm().V128().Op(Opcode::kI8x16ExtractLaneS).Byte(16)),
              StatusIs(kInvalid, "invalid lane index"));
   CHECK_THAT(CheckBody({}, {kI64}, Asm().V128().Op(Opcode::kI64x2ExtractLane).Byte(2)),
