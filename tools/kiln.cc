@@ -1,0 +1,93 @@
+// The kiln command line. Subcommands:
+//   kiln validate FILE...   decode and validate each module, print "FILE: ok" or the error
+//   kiln inspect FILE       print a module's imports, functions, definitions and exports
+//   kiln version            print the version
+// FILE is a binary module (.wasm) or a text module (.wat). Arguments are parsed by hand: the
+// commands take no flags yet.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "tools/inspect.h"
+#include "tools/load_module.h"
+
+namespace kiln::tools {
+namespace {
+
+constexpr absl::string_view kVersion = "kiln 0.1.0-dev (WebAssembly 2.0)";
+
+constexpr absl::string_view kUsage =
+    "usage: kiln <command> [arguments]\n"
+    "\n"
+    "commands:\n"
+    "  validate FILE...   decode and validate modules (.wasm or .wat)\n"
+    "  inspect FILE       print a module's imports, functions and exports\n"
+    "  version            print the version\n"
+    "  help               print this message\n";
+
+// Exit codes: 0 success, 1 a module failed, 2 the command line was wrong.
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+int Usage(absl::string_view problem) {
+  std::fprintf(stderr, "kiln: %.*s\n\n%.*s", static_cast<int>(problem.size()), problem.data(),
+               static_cast<int>(kUsage.size()), kUsage.data());
+  return kExitUsage;
+}
+
+void Print(std::FILE* stream, absl::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), stream);
+}
+
+int Validate(const std::vector<std::string>& files) {
+  if (files.empty()) return Usage("validate needs at least one FILE");
+  int exit_code = kExitOk;
+  for (const std::string& file : files) {
+    const absl::StatusOr<wasm::Module> module = LoadModule(file);
+    if (module.ok()) {
+      Print(stdout, file + ": ok\n");
+    } else {
+      Print(stdout, file + ": " + std::string(module.status().message()) + "\n");
+      exit_code = kExitFailure;
+    }
+  }
+  return exit_code;
+}
+
+int Inspect(const std::vector<std::string>& files) {
+  if (files.size() != 1) return Usage("inspect takes exactly one FILE");
+  const absl::StatusOr<wasm::Module> module = LoadModule(files[0]);
+  if (!module.ok()) {
+    Print(stderr, files[0] + ": " + std::string(module.status().message()) + "\n");
+    return kExitFailure;
+  }
+  Print(stdout, DescribeModule(*module));
+  return kExitOk;
+}
+
+int Run(const std::vector<std::string>& args) {
+  if (args.empty()) return Usage("no command given");
+  const std::string& command = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "validate") return Validate(rest);
+  if (command == "inspect") return Inspect(rest);
+  if (command == "version" || command == "--version") {
+    Print(stdout, std::string(kVersion) + "\n");
+    return kExitOk;
+  }
+  if (command == "help" || command == "--help" || command == "-h") {
+    Print(stdout, kUsage);
+    return kExitOk;
+  }
+  return Usage("unknown command \"" + command + "\"");
+}
+
+}  // namespace
+}  // namespace kiln::tools
+
+int main(int argc, char** argv) {
+  return kiln::tools::Run(std::vector<std::string>(argv + 1, argv + argc));
+}
