@@ -3,10 +3,12 @@
 // by value.
 #include "compiler/wasm/opcode.h"
 
+#include <iterator>
 #include <set>
 #include <string>
 #include <utility>
 
+#include "absl/strings/strip.h"
 #include "catch2/catch.hpp"
 
 namespace kiln::wasm {
@@ -91,6 +93,55 @@ TEST_CASE("signatures use only Wasm number and vector types", "[wasm][opcode]") 
   }
   CHECK(Types(Signature::kSpecial).params.empty());
   CHECK(Types(Signature::kSpecial).results.empty());
+}
+
+// SignatureRow is one row of signatures.def as written, to check the letters against the name.
+struct SignatureRow {
+  absl::string_view name;
+  absl::string_view results;
+  absl::string_view params;
+};
+
+constexpr SignatureRow kSignatureRows[] = {
+#define WASM_SIG(name, results, params) {#name, results, params},
+#include "compiler/wasm/signatures.def"
+};
+
+// LettersOf spells one side of a signature name ("I32I64", or "V for none") in row letters.
+std::string LettersOf(absl::string_view types) {
+  if (types == "V") return "";
+  std::string letters;
+  while (!types.empty()) {
+    if (absl::ConsumePrefix(&types, "I32")) {
+      letters += 'i';
+    } else if (absl::ConsumePrefix(&types, "I64")) {
+      letters += 'l';
+    } else if (absl::ConsumePrefix(&types, "F32")) {
+      letters += 'f';
+    } else if (absl::ConsumePrefix(&types, "F64")) {
+      letters += 'd';
+    } else if (absl::ConsumePrefix(&types, "V128")) {
+      letters += 'v';
+    } else {
+      return "<bad name>";
+    }
+  }
+  return letters;
+}
+
+TEST_CASE("signature rows use valid letters that spell their names", "[wasm][opcode]") {
+  REQUIRE(std::size(kSignatureRows) + 1 == static_cast<size_t>(Signature::kCount));
+  for (const SignatureRow& row : kSignatureRows) {
+    CAPTURE(row.name);
+    for (char letter : std::string(row.results) + std::string(row.params)) {
+      CAPTURE(letter);
+      CHECK(absl::string_view("ilfdv").find(letter) != absl::string_view::npos);
+    }
+    const size_t split = row.name.find('_');
+    REQUIRE(split != absl::string_view::npos);
+    CHECK(LettersOf(row.name.substr(0, split)) == row.results);
+    CHECK(LettersOf(row.name.substr(split + 1)) == row.params);
+  }
 }
 
 TEST_CASE("signatures match their names", "[wasm][opcode]") {
