@@ -42,7 +42,9 @@ TEST_CASE("parser encodes every module of the 2.0 spec suite that is not malform
   std::cout << "parsed " << modules << " modules of " << files->size() << " files in "
             << seconds << " s\n";
   CHECK(modules > 1000);
-  CHECK(seconds < 5.0);
+  // A guard against accidental quadratic behaviour, not a benchmark: the parser itself takes
+  // about 0.05 s of this at -O2; most of the rest is tokenizing 10 MB of scripts.
+  CHECK(seconds < 10.0);
 }
 
 TEST_CASE("parser rejects every quoted assert_malformed module with the spec's message",
