@@ -6,6 +6,7 @@
 #define KILN_API_FUNCTION_H_
 
 #include <cstdint>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -85,7 +86,11 @@ class HostModuleFunc final : public HostModuleFunction {
  public:
   using Fn = absl::AnyInvocable<void(const Context&, Module&, absl::Span<uint64_t>)>;
 
-  explicit HostModuleFunc(Fn fn) : fn_(std::move(fn)) {}
+  // Constructing fn_ straight from the callable (rather than moving an AnyInvocable in) also
+  // avoids a GCC -O2 false "used uninitialized" warning inside AnyInvocable's move.
+  template <typename F, typename = std::enable_if_t<std::is_invocable_r_v<
+                            void, F&, const Context&, Module&, absl::Span<uint64_t>>>>
+  explicit HostModuleFunc(F&& fn) : fn_(std::forward<F>(fn)) {}
 
   void Call(const Context& ctx, Module& mod, absl::Span<uint64_t> stack) override {
     fn_(ctx, mod, stack);
@@ -103,7 +108,9 @@ class HostFunc final : public HostFunction {
  public:
   using Fn = absl::AnyInvocable<void(const Context&, absl::Span<uint64_t>)>;
 
-  explicit HostFunc(Fn fn) : fn_(std::move(fn)) {}
+  template <typename F, typename = std::enable_if_t<
+                            std::is_invocable_r_v<void, F&, const Context&, absl::Span<uint64_t>>>>
+  explicit HostFunc(F&& fn) : fn_(std::forward<F>(fn)) {}
 
   void Call(const Context& ctx, absl::Span<uint64_t> stack) override { fn_(ctx, stack); }
 
