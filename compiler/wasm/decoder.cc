@@ -167,7 +167,7 @@ absl::Status ModuleDecoder::Decode() {
   int last_rank = 0;
   while (!reader_.AtEnd()) {
     const size_t section_offset = reader_.pos();
-    uint8_t id;
+    uint8_t id = 0;
     KILN_READ_OR_RETURN(reader_, reader_.ReadByte(&id));
     if (id > kLastSectionId) return MalformedError("malformed section id", section_offset);
     if (id != kCustomSection) {
@@ -177,7 +177,7 @@ absl::Status ModuleDecoder::Decode() {
       }
       last_rank = rank;
     }
-    uint32_t size;
+    uint32_t size = 0;
     absl::Status status = reader_.ReadLength(&size) ? absl::OkStatus() : reader_.error();
     if (status.ok()) {
       const size_t contents = reader_.pos();
@@ -192,8 +192,8 @@ absl::Status ModuleDecoder::Decode() {
 }
 
 absl::Status ModuleDecoder::DecodeHeader() {
-  uint32_t magic;
-  uint32_t version;
+  uint32_t magic = 0;
+  uint32_t version = 0;
   if (bytes_.size() < 4) return MalformedError("unexpected end", bytes_.size());
   KILN_READ_OR_RETURN(reader_, reader_.ReadFixed32(&magic));
   if (magic != kMagic) return MalformedError("magic header not detected", 0);
@@ -262,7 +262,7 @@ absl::Status ModuleDecoder::DecodeCustomSection(size_t section_offset, size_t en
 // -- Types, imports, functions, tables, memories, globals -----------------------------------
 
 absl::Status ModuleDecoder::ReadValTypes(std::vector<ValType>* out) {
-  uint32_t count;
+  uint32_t count = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   out->resize(count);
   for (ValType& type : *out) KILN_READ_OR_RETURN(reader_, ReadValType(reader_, &type));
@@ -270,12 +270,12 @@ absl::Status ModuleDecoder::ReadValTypes(std::vector<ValType>* out) {
 }
 
 absl::Status ModuleDecoder::DecodeTypeSection() {
-  uint32_t count;
+  uint32_t count = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.types, count);
   for (uint32_t i = 0; i < count; ++i) {
     const size_t offset = reader_.pos();
-    uint8_t form;
+    uint8_t form = 0;
     KILN_READ_OR_RETURN(reader_, reader_.ReadByte(&form));
     if (form != 0x60) {
       // The form is an s7 in the spec, so a continuation bit makes it too long.
@@ -291,14 +291,14 @@ absl::Status ModuleDecoder::DecodeTypeSection() {
 }
 
 absl::Status ModuleDecoder::ReadLimits(Limits* out) {
-  uint32_t has_max;
-  uint32_t min;
+  uint32_t has_max = 0;
+  uint32_t min = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadU1(&has_max));
   KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&min));
   out->min = min;
   out->max.reset();
   if (has_max != 0) {
-    uint32_t max;
+    uint32_t max = 0;
     KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&max));
     out->max = max;
   }
@@ -313,7 +313,7 @@ absl::Status ModuleDecoder::ReadTableType(TableType* out) {
 absl::Status ModuleDecoder::ReadGlobalType(GlobalType* out) {
   KILN_READ_OR_RETURN(reader_, ReadValType(reader_, &out->type));
   const size_t offset = reader_.pos();
-  uint8_t mutability;
+  uint8_t mutability = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadByte(&mutability));
   if (mutability > 1) return MalformedError("malformed mutability", offset);
   out->is_mutable = mutability == 1;
@@ -321,7 +321,7 @@ absl::Status ModuleDecoder::ReadGlobalType(GlobalType* out) {
 }
 
 absl::Status ModuleDecoder::DecodeImportSection() {
-  uint32_t count;
+  uint32_t count = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.imports, count);
   for (uint32_t i = 0; i < count; ++i) {
@@ -333,7 +333,7 @@ absl::Status ModuleDecoder::DecodeImportSection() {
     import.module = std::string(module_name);
     import.name = std::string(item_name);
     const size_t kind_offset = reader_.pos();
-    uint8_t kind;
+    uint8_t kind = 0;
     KILN_READ_OR_RETURN(reader_, reader_.ReadByte(&kind));
     switch (kind) {
       case static_cast<uint8_t>(ExternKind::kFunc):
@@ -362,7 +362,7 @@ absl::Status ModuleDecoder::DecodeImportSection() {
 }
 
 absl::Status ModuleDecoder::DecodeFunctionSection() {
-  uint32_t count;
+  uint32_t count = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   module_.functions.resize(count);
   for (uint32_t& type_index : module_.functions) {
@@ -372,7 +372,7 @@ absl::Status ModuleDecoder::DecodeFunctionSection() {
 }
 
 absl::Status ModuleDecoder::DecodeTableSection() {
-  uint32_t count;
+  uint32_t count = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.tables, count);
   for (uint32_t i = 0; i < count; ++i) {
@@ -384,7 +384,7 @@ absl::Status ModuleDecoder::DecodeTableSection() {
 }
 
 absl::Status ModuleDecoder::DecodeMemorySection() {
-  uint32_t count;
+  uint32_t count = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.memories, count);
   for (uint32_t i = 0; i < count; ++i) {
@@ -396,7 +396,7 @@ absl::Status ModuleDecoder::DecodeMemorySection() {
 }
 
 absl::Status ModuleDecoder::DecodeGlobalSection() {
-  uint32_t count;
+  uint32_t count = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.globals, count);
   for (uint32_t i = 0; i < count; ++i) {
@@ -411,7 +411,7 @@ absl::Status ModuleDecoder::DecodeGlobalSection() {
 // -- Exports and start ----------------------------------------------------------------------
 
 absl::Status ModuleDecoder::DecodeExportSection() {
-  uint32_t count;
+  uint32_t count = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.exports, count);
   for (uint32_t i = 0; i < count; ++i) {
@@ -420,7 +420,7 @@ absl::Status ModuleDecoder::DecodeExportSection() {
     KILN_READ_OR_RETURN(reader_, reader_.ReadName(&name));
     entry.name = std::string(name);
     const size_t kind_offset = reader_.pos();
-    uint8_t kind;
+    uint8_t kind = 0;
     KILN_READ_OR_RETURN(reader_, reader_.ReadByte(&kind));
     if (kind > static_cast<uint8_t>(ExternKind::kGlobal)) {
       return MalformedError("malformed export kind", kind_offset);
@@ -433,7 +433,7 @@ absl::Status ModuleDecoder::DecodeExportSection() {
 }
 
 absl::Status ModuleDecoder::DecodeStartSection() {
-  uint32_t start;
+  uint32_t start = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&start));
   module_.start = start;
   return absl::OkStatus();
@@ -442,7 +442,7 @@ absl::Status ModuleDecoder::DecodeStartSection() {
 // -- Element and data segments --------------------------------------------------------------
 
 absl::Status ModuleDecoder::ReadFuncIndices(std::vector<uint32_t>* out) {
-  uint32_t count;
+  uint32_t count = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   out->resize(count);
   for (uint32_t& index : *out) KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&index));
@@ -450,7 +450,7 @@ absl::Status ModuleDecoder::ReadFuncIndices(std::vector<uint32_t>* out) {
 }
 
 absl::Status ModuleDecoder::ReadConstExprs(std::vector<ConstExpr>* out) {
-  uint32_t count;
+  uint32_t count = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   out->resize(count);
   for (ConstExpr& expr : *out) KILN_RETURN_IF_ERROR(ReadConstExpr(&expr));
@@ -460,7 +460,7 @@ absl::Status ModuleDecoder::ReadConstExprs(std::vector<ConstExpr>* out) {
 // ReadElemKind reads the elemkind byte of the index-list forms; 0x00 (funcref) is the only one.
 absl::Status ModuleDecoder::ReadElemKind(ValType* out) {
   const size_t offset = reader_.pos();
-  uint8_t kind;
+  uint8_t kind = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadByte(&kind));
   if (kind != 0x00) return MalformedError("malformed element kind", offset);
   *out = ValType::kFuncRef;
@@ -472,7 +472,7 @@ absl::Status ModuleDecoder::ReadElemKind(ValType* out) {
 // items are expressions rather than function indices.
 absl::Status ModuleDecoder::ReadElemSegment(ElemSegment* out) {
   const size_t flags_offset = reader_.pos();
-  uint32_t flags;
+  uint32_t flags = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&flags));
   if (flags > 7) return MalformedError("malformed elements segment kind", flags_offset);
   const bool not_active = (flags & 1) != 0;
@@ -500,7 +500,7 @@ absl::Status ModuleDecoder::ReadElemSegment(ElemSegment* out) {
 }
 
 absl::Status ModuleDecoder::DecodeElementSection() {
-  uint32_t count;
+  uint32_t count = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.elems, count);
   for (uint32_t i = 0; i < count; ++i) {
@@ -513,7 +513,7 @@ absl::Status ModuleDecoder::DecodeElementSection() {
 
 absl::Status ModuleDecoder::ReadDataSegment(DataSegment* out) {
   const size_t flags_offset = reader_.pos();
-  uint32_t flags;
+  uint32_t flags = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&flags));
   switch (flags) {
     case 0:
@@ -532,8 +532,8 @@ absl::Status ModuleDecoder::ReadDataSegment(DataSegment* out) {
     default:
       return MalformedError("malformed data segment kind", flags_offset);
   }
-  uint32_t size;
-  size_t begin;
+  uint32_t size = 0;
+  size_t begin = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&size));
   KILN_READ_OR_RETURN(reader_, reader_.ReadBytes(size, &begin));
   out->init = ByteRange{static_cast<uint32_t>(begin), size};
@@ -541,7 +541,7 @@ absl::Status ModuleDecoder::ReadDataSegment(DataSegment* out) {
 }
 
 absl::Status ModuleDecoder::DecodeDataSection() {
-  uint32_t count;
+  uint32_t count = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.datas, count);
   for (uint32_t i = 0; i < count; ++i) {
@@ -553,7 +553,7 @@ absl::Status ModuleDecoder::DecodeDataSection() {
 }
 
 absl::Status ModuleDecoder::DecodeDataCountSection() {
-  uint32_t count;
+  uint32_t count = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadU32(&count));
   module_.data_count = count;
   return absl::OkStatus();
@@ -562,7 +562,7 @@ absl::Status ModuleDecoder::DecodeDataCountSection() {
 // -- Code -----------------------------------------------------------------------------------
 
 absl::Status ModuleDecoder::DecodeCodeSection() {
-  uint32_t count;
+  uint32_t count = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.codes, count);
   for (uint32_t i = 0; i < count; ++i) {
@@ -576,12 +576,12 @@ absl::Status ModuleDecoder::DecodeCodeSection() {
 }
 
 absl::Status ModuleDecoder::ReadCode(Code* out) {
-  uint32_t size;
+  uint32_t size = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&size));
   const size_t start = reader_.pos();
   KILN_RETURN_IF_ERROR(ReadLocals(out));
   const size_t body = reader_.pos();
-  size_t end;
+  size_t end = 0;
   KILN_RETURN_IF_ERROR(WalkExpression(body, /*in_function=*/true, &end));
   if (end != start + size) return MalformedError("section size mismatch", start);
   reader_.Seek(end);
@@ -592,7 +592,7 @@ absl::Status ModuleDecoder::ReadCode(Code* out) {
 
 absl::Status ModuleDecoder::ReadLocals(Code* out) {
   const size_t offset = reader_.pos();
-  uint32_t count;
+  uint32_t count = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   out->locals.resize(count);
   uint64_t total = 0;
@@ -608,7 +608,7 @@ absl::Status ModuleDecoder::ReadLocals(Code* out) {
 
 absl::Status ModuleDecoder::ReadConstExpr(ConstExpr* out) {
   const size_t begin = reader_.pos();
-  size_t end;
+  size_t end = 0;
   KILN_RETURN_IF_ERROR(WalkExpression(begin, /*in_function=*/false, &end));
   reader_.Seek(end);
   out->code = ByteRange{static_cast<uint32_t>(begin), static_cast<uint32_t>(end - begin)};

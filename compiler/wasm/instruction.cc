@@ -38,8 +38,8 @@ struct OpcodeTables {
 constexpr OpcodeTables BuildOpcodeTables() {
   struct Row {
     Opcode opcode;
-    uint8_t prefix;
-    uint32_t code;
+    uint8_t prefix = 0;
+    uint32_t code = 0;
     ImmKind immediate;
   };
   constexpr Row kRows[] = {
@@ -70,15 +70,15 @@ constexpr uint32_t kMaxAlignLog2 = 32;
 
 inline bool ReadZeroByte(Reader& reader) {
   const size_t offset = reader.pos();
-  uint8_t byte;
+  uint8_t byte = 0;
   if (!reader.ReadByte(&byte)) return false;
   if (ABSL_PREDICT_FALSE(byte != 0)) return reader.Fail("zero byte expected", offset);
   return true;
 }
 
 inline bool ReadMemArg(Reader& reader, MemArg* out) {
-  uint32_t align;
-  uint32_t offset;
+  uint32_t align = 0;
+  uint32_t offset = 0;
   if (!reader.ReadU32(&align)) return false;
   if (ABSL_PREDICT_FALSE(align >= kMaxAlignLog2)) {
     return reader.Fail("malformed memop flags", reader.pos() - 1);
@@ -105,7 +105,7 @@ inline bool ReadBlockType(Reader& reader, BlockType* out) {
     return ReadValType(reader, &out->value);
   }
   const size_t offset = reader.pos();
-  int64_t index;
+  int64_t index = 0;
   if (!reader.ReadS33(&index)) return false;
   // A negative index names no type; the validator would say the same of a large one.
   if (ABSL_PREDICT_FALSE(index < 0)) return reader.Fail("unknown type", offset);
@@ -116,14 +116,14 @@ inline bool ReadBlockType(Reader& reader, BlockType* out) {
 
 inline bool ReadLaneBytes(Reader& reader, absl::Span<const uint8_t> bytes,
                           std::array<uint8_t, 16>* out) {
-  size_t begin;
+  size_t begin = 0;
   if (!reader.ReadBytes(out->size(), &begin)) return false;
   std::memcpy(out->data(), bytes.data() + begin, out->size());
   return true;
 }
 
 inline bool ReadLane(Reader& reader, uint32_t* out) {
-  uint8_t lane;
+  uint8_t lane = 0;
   if (!reader.ReadByte(&lane)) return false;
   *out = lane;
   return true;
@@ -143,7 +143,7 @@ ABSL_ATTRIBUTE_NOINLINE absl::Status IllegalOpcode(uint8_t byte, std::optional<u
 // ReadBrTable reads vec(labelidx) labelidx into `targets`, whose capacity is kept across
 // operators, so only the first (or a longer) br_table of a reader allocates.
 ABSL_ATTRIBUTE_NOINLINE bool ReadBrTable(Reader& reader, std::vector<uint32_t>& targets) {
-  uint32_t count;
+  uint32_t count = 0;
   if (!reader.ReadLength(&count)) return false;
   targets.resize(static_cast<size_t>(count) + 1);
   for (uint32_t& target : targets) {
@@ -153,7 +153,7 @@ ABSL_ATTRIBUTE_NOINLINE bool ReadBrTable(Reader& reader, std::vector<uint32_t>& 
 }
 
 ABSL_ATTRIBUTE_NOINLINE bool ReadSelectTypes(Reader& reader, std::vector<ValType>& types) {
-  uint32_t count;
+  uint32_t count = 0;
   if (!reader.ReadLength(&count)) return false;
   types.resize(count);
   for (ValType& type : types) {
@@ -168,12 +168,12 @@ absl::Status CodeReader::Next(Instruction* out) {
   Reader reader(bytes_, pos_, end_);
   const uint32_t offset = pos_;
   out->offset = offset;
-  uint8_t byte;
+  uint8_t byte = 0;
   KILN_READ_OR_RETURN(reader, reader.ReadByte(&byte));
 
   OpcodeEntry entry = kOpcodeTables.single[byte];
   if (byte == kMiscPrefix || byte == kSimdPrefix) {
-    uint32_t code;
+    uint32_t code = 0;
     KILN_READ_OR_RETURN(reader, reader.ReadU32(&code));
     const bool misc = byte == kMiscPrefix;
     if (code < (misc ? kMiscCodes : kSimdCodes)) {

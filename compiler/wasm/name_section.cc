@@ -19,10 +19,10 @@ constexpr uint8_t kLocalNamesId = 2;
 // ReadNameMap reads vec(index name) into `out`. Later duplicates overwrite earlier ones; the
 // spec wants indices in increasing order, which a tolerant reader need not enforce.
 absl::Status ReadNameMap(Reader& reader, std::map<uint32_t, std::string>* out) {
-  uint32_t count;
+  uint32_t count = 0;
   KILN_READ_OR_RETURN(reader, reader.ReadLength(&count));
   for (uint32_t i = 0; i < count; ++i) {
-    uint32_t index;
+    uint32_t index = 0;
     absl::string_view name;
     KILN_READ_OR_RETURN(reader, reader.ReadU32(&index));
     KILN_READ_OR_RETURN(reader, reader.ReadName(&name));
@@ -42,10 +42,10 @@ absl::Status ReadSubsection(uint8_t id, Reader& reader, NameSection* names) {
     case kFunctionNamesId:
       return ReadNameMap(reader, &names->function_names);
     case kLocalNamesId: {
-      uint32_t count;
+      uint32_t count = 0;
       KILN_READ_OR_RETURN(reader, reader.ReadLength(&count));
       for (uint32_t i = 0; i < count; ++i) {
-        uint32_t function;
+        uint32_t function = 0;
         KILN_READ_OR_RETURN(reader, reader.ReadU32(&function));
         KILN_RETURN_IF_ERROR(ReadNameMap(reader, &names->local_names[function]));
       }
@@ -64,8 +64,8 @@ absl::Status ParseNameSection(absl::Span<const uint8_t> bytes, size_t begin, siz
                               NameSection* names) {
   Reader reader(bytes, begin, end);
   while (!reader.AtEnd()) {
-    uint8_t id;
-    uint32_t size;
+    uint8_t id = 0;
+    uint32_t size = 0;
     KILN_READ_OR_RETURN(reader, reader.ReadByte(&id));
     KILN_READ_OR_RETURN(reader, reader.ReadLength(&size));
     // ReadLength lets a length reach past the end by its own encoded size (the spec's rule),

@@ -56,8 +56,8 @@ LebDecoding DecodeSignedLeb(const uint8_t* bytes, size_t pos, size_t end, int bi
 
 bool Reader::ReadName(absl::string_view* out) {
   const size_t start = pos_;
-  uint32_t length;
-  size_t begin;
+  uint32_t length = 0;
+  size_t begin = 0;
   if (!ReadLength(&length) || !ReadBytes(length, &begin)) return false;
   absl::string_view text(reinterpret_cast<const char*>(bytes_ + begin), length);
   if (!IsValidUtf8(text)) return Fail(kMalformedUtf8, start);
@@ -77,7 +77,7 @@ bool IsValidUtf8(absl::string_view text) {
   while (p < end) {
     // Names are almost always ASCII: skip eight such bytes at a time.
     while (end - p >= 8) {
-      uint64_t word;
+      uint64_t word = 0;
       std::memcpy(&word, p, 8);
       if ((word & 0x8080808080808080ull) != 0) break;
       p += 8;
@@ -90,7 +90,7 @@ bool IsValidUtf8(absl::string_view text) {
     }
     // The ranges allowed for the second byte exclude overlong forms (E0, F0), surrogates (ED)
     // and code points above U+10FFFF (F4); C0, C1 and F5..FF never start a sequence.
-    size_t length;
+    size_t length = 0;
     uint8_t second_min = 0x80, second_max = 0xbf;
     if (lead >= 0xc2 && lead <= 0xdf) {
       length = 2;

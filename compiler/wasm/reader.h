@@ -150,17 +150,17 @@ class Reader {
 
   // ReadFixed32 / ReadFixed64 read little-endian words (f32 and f64 immediates).
   bool ReadFixed32(uint32_t* out) {
-    size_t begin;
+    size_t begin = 0;
     if (!ReadBytes(4, &begin)) return false;
-    uint32_t value;
+    uint32_t value = 0;
     std::memcpy(&value, bytes_ + begin, 4);
     *out = LittleEndian32(value);
     return true;
   }
   bool ReadFixed64(uint64_t* out) {
-    size_t begin;
+    size_t begin = 0;
     if (!ReadBytes(8, &begin)) return false;
-    uint64_t value;
+    uint64_t value = 0;
     std::memcpy(&value, bytes_ + begin, 8);
     *out = LittleEndian64(value);
     return true;
@@ -183,7 +183,7 @@ class Reader {
   // count drives by the input size.
   bool ReadLength(uint32_t* out) {
     const size_t start = pos_;
-    uint32_t length;
+    uint32_t length = 0;
     if (!ReadU32(&length)) return false;
     if (ABSL_PREDICT_FALSE(length > end_ - start)) return Fail(kLengthOutOfBounds, start);
     *out = length;
@@ -231,8 +231,8 @@ class Reader {
   }
 
   const uint8_t* bytes_;
-  size_t pos_;
-  size_t end_;
+  size_t pos_ = 0;
+  size_t end_ = 0;
   absl::string_view error_message_;
   size_t error_offset_ = 0;
 };
@@ -248,7 +248,7 @@ class Reader {
 // ReadValType reads a value type. Unknown types get the reference interpreter's messages (see
 // TypeByteError).
 inline bool ReadValType(Reader& reader, ValType* out) {
-  uint8_t byte;
+  uint8_t byte = 0;
   if (!reader.ReadByte(&byte)) return false;
   if (ABSL_PREDICT_FALSE(!IsValType(byte))) {
     // A continuation bit means the error is found when reading the next byte.
@@ -260,7 +260,7 @@ inline bool ReadValType(Reader& reader, ValType* out) {
 
 // ReadRefType reads funcref or externref ("malformed reference type" otherwise).
 inline bool ReadRefType(Reader& reader, ValType* out) {
-  uint8_t byte;
+  uint8_t byte = 0;
   if (!reader.ReadByte(&byte)) return false;
   if (ABSL_PREDICT_FALSE(byte != static_cast<uint8_t>(ValType::kFuncRef) &&
                          byte != static_cast<uint8_t>(ValType::kExternRef))) {
