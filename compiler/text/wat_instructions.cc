@@ -88,6 +88,27 @@ class InstructionParser {
 
   // ParseFolded encodes `(op immediates folded*)`, `(block ...)`, `(loop ...)`, `(if ...)`.
   absl::Status ParseFolded(BinaryWriter& out) {
+    KILN_RETURN_IF_ERROR(EnterNesting(cursor_.Peek()));
+    absl::Status status = ParseFoldedUnguarded(out);
+    --depth_;
+    return status;
+  }
+
+ private:
+  // kMaxNesting bounds the recursion through nested blocks and folded instructions, so that
+  // hostile input fails cleanly instead of exhausting the stack.
+  static constexpr int kMaxNesting = 10000;
+
+  absl::Status EnterNesting(const Token& at) {
+    if (depth_ >= kMaxNesting) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("instructions nested too deeply at ", Location(at)));
+    }
+    ++depth_;
+    return absl::OkStatus();
+  }
+
+  absl::Status ParseFoldedUnguarded(BinaryWriter& out) {
     if (cursor_.Peek().kind != TokenKind::kLParen) {
       return Unexpected(cursor_.Peek(), "a folded instruction");
     }
@@ -120,7 +141,6 @@ class InstructionParser {
     return absl::OkStatus();
   }
 
- private:
   bool IsInstruction(absl::string_view text) const {
     return wasm::LookupText(text).has_value();
   }
@@ -134,6 +154,13 @@ class InstructionParser {
   // -- Structured instructions ------------------------------------------------------------------
 
   absl::Status ParsePlain(BinaryWriter& out) {
+    KILN_RETURN_IF_ERROR(EnterNesting(cursor_.Peek()));
+    absl::Status status = ParsePlainUnguarded(out);
+    --depth_;
+    return status;
+  }
+
+  absl::Status ParsePlainUnguarded(BinaryWriter& out) {
     const Token& keyword = cursor_.Next();
     KILN_ASSIGN_OR_RETURN(Opcode op, LookupOperator(keyword));
     if (op == Opcode::kBlock || op == Opcode::kLoop) {
@@ -619,6 +646,7 @@ class InstructionParser {
   TokenCursor& cursor_;
   FunctionContext& context_;
   WatModule& module_;
+  int depth_ = 0;
 };
 
 }  // namespace

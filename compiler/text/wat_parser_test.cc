@@ -278,6 +278,18 @@ TEST_CASE("parser rejects malformed modules with the spec's phrases", "[text][wa
   CHECK_THAT(Error("(module\n  (func (call $g)))"), StatusIs(kInvalid, "at 2:15"));
 }
 
+TEST_CASE("parser bounds the nesting of instructions", "[text][wat]") {
+  std::string deep = "(func";
+  for (int i = 0; i < 9000; ++i) deep += " (block";
+  deep += std::string(9000, ')') + ")";
+  CHECK(ParseWat(deep).ok());
+  std::string too_deep = "(func (result i32)";
+  for (int i = 0; i < 20000; ++i) too_deep += " (i32.eqz";
+  too_deep += " (i32.const 0)" + std::string(20000, ')') + ")";
+  CHECK_THAT(ParseWat(too_deep).status(),
+             StatusIs(absl::StatusCode::kResourceExhausted, "nested too deeply"));
+}
+
 TEST_CASE("ParseModule reads text, binary and quote forms", "[text][wat]") {
   std::string source =
       "(module $a (func))\n(module binary \"\\00asm\" \"\\01\\00\\00\\00\")\n"
