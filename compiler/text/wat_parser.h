@@ -37,7 +37,8 @@ struct ParsedModule {
 // unknown name, constant out of range, ...) is a kInvalidArgument error whose message starts
 // with the spec's phrase when there is one, e.g. "unknown operator", "unknown type",
 // "constant out of range", "alignment", "inline function type", "duplicate func",
-// "unexpected token", and ends with "line:column". Quote modules are not parsed here.
+// "unexpected token", and ends with "line:column". Instructions nested more than 10000 deep are
+// kResourceExhausted. Quote modules are not parsed here.
 absl::StatusOr<ParsedModule> ParseModule(TokenCursor& cursor);
 
 // ParseWat parses a whole .wat file: either one `(module ...)` or a bare list of module fields
