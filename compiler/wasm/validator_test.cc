@@ -340,6 +340,43 @@ TEST_CASE("validator requires an if without else to have equal params and result
              StatusIs(kInvalid, "type mismatch: if expects [i32], got [f32]"));
 }
 
+TEST_CASE("validator checks both branches of an if", "[wasm][validator]") {
+  TestModule module;
+  const uint32_t func = module.Type({}, {kI64});
+  const uint32_t branch = module.Type({kI64}, {kI64});
+  // Each branch starts from the if's params.
+  module.Func(func, Asm()
+                        .I64(1)
+                        .I32(1)
+                        .Op(Opcode::kIf, branch)
+                        .Op(Opcode::kElse)
+                        .Op(Opcode::kI64Eqz)
+                        .Op(Opcode::kI64ExtendI32U)
+                        .End());
+  CHECK_THAT(Check(module), IsOk());
+  module.Func(
+      func,
+      Asm().I64(1).I32(1).Op(Opcode::kIf, branch).Op(Opcode::kElse).Op(Opcode::kI64Eqz).End());
+  CHECK_THAT(Check(module), StatusIs(kInvalid, "type mismatch: end expects [i64], got [i32]"));
+
+  // The then branch is checked when else closes it. (A stray else is malformed: the decoder
+  // rejects it before validation.)
+  CHECK_THAT(
+      CheckBody({}, {kI32},
+                Asm().I32(1).Op(Opcode::kIf).Type(kI32).F32().Op(Opcode::kElse).I32(0).End()),
+      StatusIs(kInvalid, "type mismatch: else expects [i32], got [f32]"));
+}
+
+TEST_CASE("validator checks return against the function results", "[wasm][validator]") {
+  CHECK_THAT(CheckBody({}, {kI32},
+                       Asm().Op(Opcode::kBlock).Byte(0x40).I32(1).Op(Opcode::kReturn).End().I32(2)),
+             IsOk());
+  CHECK_THAT(CheckBody({}, {kI32}, Asm().I64(1).Op(Opcode::kReturn)),
+             StatusIs(kInvalid, "type mismatch: return expects [i32], got [i64]"));
+  CHECK_THAT(CheckBody({kI32}, {}, Asm().Op(Opcode::kCall, 0)),
+             StatusIs(kInvalid, "type mismatch: call expects [i32], got []"));
+}
+
 // -- Branches ---------------------------------------------------------------------------------
 
 TEST_CASE("validator checks branch labels", "[wasm][validator]") {
@@ -678,6 +715,41 @@ TEST_CASE("validator checks lane indices", "[wasm][validator]") {
   CHECK_THAT(CheckBody({}, {kV128}, Asm(shuffle).Byte(31)), IsOk());
   CHECK_THAT(CheckBody({}, {kV128}, Asm(shuffle).Byte(32)),
              StatusIs(kInvalid, "invalid lane index"));
+}
+
+TEST_CASE("validator checks lane loads and stores", "[wasm][validator]") {
+  TestModule module;
+  module.Memory(1);
+  const uint32_t type = module.Type({}, {kV128});
+  module.Func(type, Asm().I32(0).V128().Op(Opcode::kV128Load16Lane).MemArg(1).Byte(7));
+  CHECK_THAT(Check(module), IsOk());
+  TestModule lane = module;
+  lane.Func(type, Asm().I32(0).V128().Op(Opcode::kV128Load16Lane).MemArg(1).Byte(8));
+  CHECK_THAT(Check(lane), StatusIs(kInvalid, "invalid lane index"));
+  TestModule align = module;
+  align.Func(type, Asm().I32(0).V128().Op(Opcode::kV128Load16Lane).MemArg(2).Byte(0));
+  CHECK_THAT(Check(align), StatusIs(kInvalid, "alignment must not be larger than natural"));
+}
+
+TEST_CASE("validator types table.size, table.grow and table.fill by the table",
+          "[wasm][validator]") {
+  TestModule module;
+  module.Table(kExternRef, 1);
+  const uint32_t type = module.Type({}, {kI32});
+  module.Func(type, Asm().Op(Opcode::kTableSize, 0));
+  module.Func(type, Asm().Op(Opcode::kRefNull).Type(kExternRef).I32(1).Op(Opcode::kTableGrow, 0));
+  module.Func(
+      type,
+      Asm().I32(0).Op(Opcode::kRefNull).Type(kExternRef).I32(1).Op(Opcode::kTableFill, 0).I32(0));
+  CHECK_THAT(Check(module), IsOk());
+  TestModule grow = module;
+  grow.Func(type, Asm().Op(Opcode::kRefNull).Type(kFuncRef).I32(1).Op(Opcode::kTableGrow, 0));
+  CHECK_THAT(
+      Check(grow),
+      StatusIs(kInvalid, "type mismatch: table.grow expects [externref i32], got [funcref i32]"));
+  TestModule missing = module;
+  missing.Func(type, Asm().Op(Opcode::kTableSize, 1));
+  CHECK_THAT(Check(missing), StatusIs(kInvalid, "unknown table 1"));
 }
 
 // -- Module-level rules -----------------------------------------------------------------------
