@@ -1,7 +1,7 @@
 // Building the validation context C: index spaces with imports first, and C.refs, the set of
 // functions a function body may take a reference to. In Wasm 2.0, C.refs holds every function
 // index that occurs in the module outside function bodies and the start section: in element
-// segments, exports and constant expressions (global initializers, segment offsets).
+// segments, exports and constant expressions.
 #include "compiler/wasm/validation_context.h"
 
 #include "absl/status/status.h"
@@ -23,17 +23,17 @@ void DeclareRefsIn(const Module& module, const ConstExpr& expr, std::vector<bool
   }
 }
 
+// DeclareRefs fills C.refs. Segment offsets are not scanned: an offset must leave one i32, and
+// no constant operator of Wasm 2.0 pops, so an offset holding ref.func is invalid anyway (and
+// reported when segments are checked, before any function body). Skipping them saves a pass
+// over modules with thousands of data segments.
 void DeclareRefs(const Module& module, std::vector<bool>& refs) {
   for (const Global& global : module.globals) DeclareRefsIn(module, global.init, refs);
   for (const ElemSegment& elem : module.elems) {
-    if (elem.mode == SegmentMode::kActive) DeclareRefsIn(module, elem.offset, refs);
     for (uint32_t func : elem.func_indices) {
       if (func < refs.size()) refs[func] = true;
     }
     for (const ConstExpr& item : elem.items) DeclareRefsIn(module, item, refs);
-  }
-  for (const DataSegment& data : module.datas) {
-    if (data.mode == SegmentMode::kActive) DeclareRefsIn(module, data.offset, refs);
   }
   for (const Export& exp : module.exports) {
     if (exp.kind == ExternKind::kFunc && exp.index < refs.size()) refs[exp.index] = true;
