@@ -64,7 +64,7 @@ class CodeValidator {
   bool ResolveBlockType(const BlockType& block_type, absl::Span<const ValType>* params,
                         absl::Span<const ValType>* results);
 
-  // -- Operand stack (validate_code.cc keeps these next to each other) ----------------------
+  // -- Operand stack -----------------------------------------------------------------------
   void Push(ValType type) { operands_.push_back(type); }
   void PushTypes(absl::Span<const ValType> types) {
     for (ValType type : types) operands_.push_back(type);
@@ -86,15 +86,23 @@ class CodeValidator {
     if (PopFast(&expected, 1)) return true;
     return PopTypes(absl::MakeConstSpan(&expected, 1));
   }
+  // PopTypes pops operands matching `expected` (its last entry on top); in unreachable code,
+  // missing operands count as kUnknownType.
   bool PopTypes(absl::Span<const ValType> expected);
+  // PopAny pops one operand of any type (kUnknownType from a polymorphic stack).
   bool PopAny(ValType* out);
+  // CheckTop is PopTypes without popping: br_table checks several targets against one stack.
   bool CheckTop(absl::Span<const ValType> expected);
   bool ApplySignature(absl::Span<const ValType> params, absl::Span<const ValType> results);
+  // MarkUnreachable drops the current frame's operands and makes its stack polymorphic.
   void MarkUnreachable();
 
   // -- Control stack -----------------------------------------------------------------------
+  // EnterBlock pops a block's params (and an if's condition) and opens its frame.
   bool EnterBlock(FrameKind kind, const BlockType& block_type);
+  // ExitBlock checks that exactly the frame's results are on the stack, then closes the frame.
   bool ExitBlock(absl::string_view what, ControlFrame* out);
+  // Label finds the frame a branch of relative `depth` targets ("unknown label").
   bool Label(uint32_t depth, const ControlFrame** out);
 
   // -- Errors ------------------------------------------------------------------------------
