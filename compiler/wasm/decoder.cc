@@ -12,9 +12,10 @@
 //    "unexpected content after last section". Custom sections may appear anywhere.
 //  - Cross-section checks (function/code counts, data count) happen after the last section.
 //
-// Every function body and constant expression is walked operator by operator with CodeReader,
-// tracking only which constructs are open (block/loop, if, else), so that malformed code is
-// rejected here and the validator can assume well-formed operators.
+// Every function body and constant expression is walked operator by operator (with the operator
+// decoding CodeReader uses, read_operator.h, inlined into the loop), tracking only which
+// constructs are open (block/loop, if, else), so that malformed code is rejected here and the
+// validator can assume well-formed operators.
 #include "compiler/wasm/decoder.h"
 
 #include <algorithm>
@@ -29,6 +30,7 @@
 #include "compiler/base/status_macros.h"
 #include "compiler/wasm/instruction.h"
 #include "compiler/wasm/name_section.h"
+#include "compiler/wasm/read_operator.h"
 #include "compiler/wasm/reader.h"
 
 namespace kiln::wasm {
@@ -158,6 +160,8 @@ class ModuleDecoder {
   Reader reader_;  // over the whole binary, like the reference interpreter's stream
   std::optional<uint32_t> current_func_;  // the function being decoded, for error locations
   std::vector<ControlKind> control_;      // open constructs; reused by every expression
+  std::vector<uint32_t> br_table_;        // br_table targets of the operator being read
+  std::vector<ValType> select_types_;     // typed select's types of the operator being read
   bool code_uses_data_index_ = false;     // memory.init or data.drop seen in a body
   bool has_name_section_ = false;
 };
@@ -616,32 +620,43 @@ absl::Status ModuleDecoder::ReadConstExpr(ConstExpr* out) {
 }
 
 absl::Status ModuleDecoder::WalkExpression(size_t begin, bool in_function, size_t* end) {
-  CodeReader code(bytes_, static_cast<uint32_t>(begin), static_cast<uint32_t>(bytes_.size()));
-  control_.clear();
-  control_.push_back(ControlKind::kBlock);  // the expression itself, closed by its `end`
+  const uint32_t limit = static_cast<uint32_t>(bytes_.size());
+  uint32_t pos = static_cast<uint32_t>(begin);
+  // control_[0, depth) are the open constructs; the expression itself is the outermost.
+  size_t depth = 0;
+  auto push = [&](ControlKind kind) {
+    if (depth == control_.size()) control_.push_back(kind);
+    control_[depth++] = kind;
+  };
+  push(ControlKind::kBlock);
   Instruction instruction;
   while (true) {
-    KILN_RETURN_IF_ERROR(code.Next(&instruction));
+    const uint32_t next = ReadSimpleOperator(bytes_.data(), pos, limit, &instruction);
+    if (ABSL_PREDICT_TRUE(next != 0)) {
+      pos = next;
+    } else {
+      KILN_RETURN_IF_ERROR(
+          ReadOperator(bytes_, &pos, limit, br_table_, select_types_, &instruction));
+    }
     switch (instruction.opcode) {
       case Opcode::kBlock:
       case Opcode::kLoop:
-        control_.push_back(ControlKind::kBlock);
+        push(ControlKind::kBlock);
         break;
       case Opcode::kIf:
-        control_.push_back(ControlKind::kIf);
+        push(ControlKind::kIf);
         break;
       case Opcode::kElse:
         // Anywhere but right inside an `if`, the interpreter is waiting for that construct's
         // `end` when it meets this `else`.
-        if (control_.back() != ControlKind::kIf) {
+        if (control_[depth - 1] != ControlKind::kIf) {
           return MalformedError("END opcode expected", instruction.offset);
         }
-        control_.back() = ControlKind::kElse;
+        control_[depth - 1] = ControlKind::kElse;
         break;
       case Opcode::kEnd:
-        control_.pop_back();
-        if (control_.empty()) {
-          *end = code.Offset();
+        if (--depth == 0) {
+          *end = pos;
           return absl::OkStatus();
         }
         break;

@@ -1,7 +1,6 @@
-// CodeReader::Next: decodes one operator and its immediates. The immediate kind from
-// opcodes.def picks how the bytes after the opcode are read, so no operator is named here.
-// One-byte opcodes go through a table built at compile time from opcodes.def, so the common
-// path is a load, a switch and, for most operators, one inline LEB128 read.
+// CodeReader::Next and ReadOperator: decoding one operator and its immediates. The immediate
+// kind from opcodes.def picks how the bytes after the opcode are read, so no operator is named
+// here. Next tries the inline fast path of read_operator.h first.
 #include "compiler/wasm/instruction.h"
 
 #include <array>
@@ -10,60 +9,13 @@
 #include <optional>
 
 #include "absl/strings/str_format.h"
+#include "compiler/wasm/read_operator.h"
 #include "compiler/wasm/reader.h"
 
 namespace kiln::wasm {
 namespace {
 
-// OpcodeEntry is what Next needs to know about an opcode byte (or prefixed code).
-struct OpcodeEntry {
-  Opcode opcode = Opcode::kCount;  // kCount: no operator has this encoding
-  ImmKind immediate = ImmKind::kNone;
-};
 
-constexpr uint8_t kMiscPrefix = 0xFC;
-constexpr uint8_t kSimdPrefix = 0xFD;
-// Prefixed codes of Wasm 2.0 stay below these bounds (0xFC: 0..17, 0xFD: 0..255).
-constexpr uint32_t kMiscCodes = 32;
-constexpr uint32_t kSimdCodes = 256;
-
-// OpcodeTables maps encodings to entries, built at compile time from opcodes.def so that the
-// hot path needs no call into opcode.cc.
-struct OpcodeTables {
-  std::array<OpcodeEntry, 256> single{};
-  std::array<OpcodeEntry, kMiscCodes> misc{};
-  std::array<OpcodeEntry, kSimdCodes> simd{};
-};
-
-constexpr OpcodeTables BuildOpcodeTables() {
-  struct Row {
-    Opcode opcode;
-    uint8_t prefix = 0;
-    uint32_t code = 0;
-    ImmKind immediate;
-  };
-  constexpr Row kRows[] = {
-#define WASM_OP(name, prefix, code, text, imm, sig) {Opcode::k##name, prefix, code, ImmKind::imm},
-#include "compiler/wasm/opcodes.def"
-  };
-  OpcodeTables tables;
-  for (const Row& row : kRows) {
-    const OpcodeEntry entry{row.opcode, row.immediate};
-    if (row.prefix == 0) {
-      tables.single[row.code] = entry;
-    } else if (row.prefix == kMiscPrefix) {
-      tables.misc[row.code] = entry;
-    } else {
-      tables.simd[row.code] = entry;
-    }
-  }
-  return tables;
-}
-
-constexpr OpcodeTables kOpcodeTables = BuildOpcodeTables();
-
-// Wasm 2.0 accepts alignments below 2^32; anything larger is a malformed memarg.
-constexpr uint32_t kMaxAlignLog2 = 32;
 
 // The immediate readers below return false with the error recorded in `reader`. They are
 // small and inlined, so the reader's position stays in a register across an operator.
@@ -164,20 +116,22 @@ ABSL_ATTRIBUTE_NOINLINE bool ReadSelectTypes(Reader& reader, std::vector<ValType
 
 }  // namespace
 
-absl::Status CodeReader::Next(Instruction* out) {
-  Reader reader(bytes_, pos_, end_);
-  const uint32_t offset = pos_;
+absl::Status ReadOperator(absl::Span<const uint8_t> bytes, uint32_t* pos, uint32_t end,
+                          std::vector<uint32_t>& br_table, std::vector<ValType>& select_types,
+                          Instruction* out) {
+  Reader reader(bytes, *pos, end);
+  const uint32_t offset = *pos;
   out->offset = offset;
   uint8_t byte = 0;
   KILN_READ_OR_RETURN(reader, reader.ReadByte(&byte));
 
-  OpcodeEntry entry = kOpcodeTables.single[byte];
+  OpcodeEntry entry = kOperatorEncodings.single[byte];
   if (byte == kMiscPrefix || byte == kSimdPrefix) {
     uint32_t code = 0;
     KILN_READ_OR_RETURN(reader, reader.ReadU32(&code));
     const bool misc = byte == kMiscPrefix;
     if (code < (misc ? kMiscCodes : kSimdCodes)) {
-      entry = misc ? kOpcodeTables.misc[code] : kOpcodeTables.simd[code];
+      entry = misc ? kOperatorEncodings.misc[code] : kOperatorEncodings.simd[code];
     }
     if (ABSL_PREDICT_FALSE(entry.opcode == Opcode::kCount)) {
       return IllegalOpcode(byte, code, offset);
@@ -207,9 +161,9 @@ absl::Status CodeReader::Next(Instruction* out) {
       // A copy goes to the out-of-line helper so that `reader` itself never has its address
       // taken and can live in registers.
       Reader copy = reader;
-      ok = ReadBrTable(copy, br_table_);
+      ok = ReadBrTable(copy, br_table);
       reader = copy;
-      out->br_table = absl::MakeConstSpan(br_table_);
+      out->br_table = absl::MakeConstSpan(br_table);
       break;
     }
     case ImmKind::kCallIndirect:
@@ -262,13 +216,13 @@ absl::Status CodeReader::Next(Instruction* out) {
       break;
     case ImmKind::kV128:
     case ImmKind::kShuffle:
-      ok = ReadLaneBytes(reader, bytes_, &out->v128);
+      ok = ReadLaneBytes(reader, bytes, &out->v128);
       break;
     case ImmKind::kSelectTypes: {
       Reader copy = reader;
-      ok = ReadSelectTypes(copy, select_types_);
+      ok = ReadSelectTypes(copy, select_types);
       reader = copy;
-      out->select_types = absl::MakeConstSpan(select_types_);
+      out->select_types = absl::MakeConstSpan(select_types);
       break;
     }
     case ImmKind::kRefType:
@@ -276,8 +230,17 @@ absl::Status CodeReader::Next(Instruction* out) {
       break;
   }
   if (ABSL_PREDICT_FALSE(!ok)) return reader.error();
-  pos_ = static_cast<uint32_t>(reader.pos());
+  *pos = static_cast<uint32_t>(reader.pos());
   return absl::OkStatus();
+}
+
+absl::Status CodeReader::Next(Instruction* out) {
+  const uint32_t next = ReadSimpleOperator(bytes_.data(), pos_, end_, out);
+  if (ABSL_PREDICT_TRUE(next != 0)) {
+    pos_ = next;
+    return absl::OkStatus();
+  }
+  return ReadOperator(bytes_, &pos_, end_, br_table_, select_types_, out);
 }
 
 }  // namespace kiln::wasm

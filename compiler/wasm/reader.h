@@ -117,6 +117,12 @@ class Reader {
       *out = bytes_[pos_++];
       return true;
     }
+    // Two-byte encodings (128..16383: indices, offsets) are common enough to stay inline.
+    if (end_ - pos_ >= 2 && pos_ < end_ && bytes_[pos_ + 1] < 0x80) {
+      *out = (bytes_[pos_] & 0x7fu) | (static_cast<uint32_t>(bytes_[pos_ + 1]) << 7);
+      pos_ += 2;
+      return true;
+    }
     uint64_t value = 0;
     if (!ReadSlow(DecodeUnsignedLeb(bytes_, pos_, end_, 32), &value)) return false;
     *out = static_cast<uint32_t>(value);
@@ -215,6 +221,13 @@ class Reader {
       // Bit 6 is the sign of a one-byte encoding.
       const uint8_t byte = bytes_[pos_++];
       *out = static_cast<int64_t>(static_cast<int8_t>(static_cast<uint8_t>(byte << 1)) >> 1);
+      return true;
+    }
+    if (end_ - pos_ >= 2 && pos_ < end_ && bytes_[pos_ + 1] < 0x80) {
+      // Fourteen bits, sign-extended from bit 13 (the second byte's bit 6).
+      const uint32_t bits14 = (bytes_[pos_] & 0x7fu) | (static_cast<uint32_t>(bytes_[pos_ + 1]) << 7);
+      *out = static_cast<int64_t>(static_cast<int32_t>(bits14 << 18) >> 18);
+      pos_ += 2;
       return true;
     }
     uint64_t value = 0;

@@ -9,6 +9,7 @@
 
 #include "catch2/catch.hpp"
 #include "compiler/wasm/instruction.h"
+#include "compiler/wasm/read_operator.h"
 #include "testing/status_matchers.h"
 
 namespace kiln::wasm {
@@ -381,6 +382,55 @@ TEST_CASE("code reader rejects malformed operators with the spec's messages",
   std::vector<Instruction> ops;
   absl::Status status = ReadAll(bytes, &ops);
   CHECK_THAT(status, StatusIs(kInvalid, message));
+}
+
+// The fast path must agree with the general one wherever it answers, and leave every error
+// to the general path. The encodings cover each length up to six bytes with every last byte,
+// continuation bytes with and without value bits, and every truncation.
+TEST_CASE("the fast operator path agrees with the general path on every LEB128 shape",
+          "[wasm][reader]") {
+  const uint8_t opcode = GENERATE(uint8_t{0x41},   // i32.const (s32)
+                                  uint8_t{0x42},   // i64.const (s64)
+                                  uint8_t{0x20},   // local.get (u32)
+                                  uint8_t{0x28});  // i32.load (memarg: align byte, u32)
+  std::vector<Bytes> numbers;
+  for (int length = 1; length <= 6; ++length) {
+    for (uint8_t filler : {uint8_t{0x80}, uint8_t{0xff}, uint8_t{0xc5}}) {
+      for (int last = 0; last <= 0x80; ++last) {
+        Bytes number(static_cast<size_t>(length - 1), filler);
+        number.push_back(static_cast<uint8_t>(last));
+        numbers.push_back(number);
+      }
+    }
+  }
+  int fast_answers = 0;
+  for (const Bytes& number : numbers) {
+    Bytes code = {opcode};
+    if (opcode == 0x28) code.push_back(0x02);  // alignment
+    code.insert(code.end(), number.begin(), number.end());
+    code.push_back(0x0b);
+    // Every range end, so that truncated numbers are covered too.
+    for (uint32_t end = 1; end <= code.size(); ++end) {
+      Instruction fast;
+      const uint32_t next = ReadSimpleOperator(code.data(), 0, end, &fast);
+      if (next == 0) continue;
+      ++fast_answers;
+      Instruction general;
+      uint32_t pos = 0;
+      std::vector<uint32_t> br_table;
+      std::vector<ValType> select_types;
+      const absl::Status status = ReadOperator(code, &pos, end, br_table, select_types, &general);
+      CAPTURE(code, end);
+      REQUIRE_THAT(status, IsOk());
+      CHECK(next == pos);
+      CHECK(fast.opcode == general.opcode);
+      CHECK(fast.index == general.index);
+      CHECK(fast.bits == general.bits);
+      CHECK(fast.memarg.offset == general.memarg.offset);
+      CHECK(fast.memarg.align_log2 == general.memarg.align_log2);
+    }
+  }
+  CHECK(fast_answers > 1000);
 }
 
 }  // namespace
