@@ -15,8 +15,6 @@
 namespace kiln::wasm {
 namespace {
 
-
-
 // The immediate readers below return false with the error recorded in `reader`. They are
 // small and inlined, so the reader's position stays in a register across an operator.
 
@@ -81,8 +79,8 @@ inline bool ReadLane(Reader& reader, uint32_t* out) {
   return true;
 }
 
-// The helpers below are kept out of line so that Next's common path stays small: they handle
-// rare operators (br_table, typed select) and errors.
+// The helpers below are kept out of line so that ReadOperator stays small: they handle rare
+// operators (br_table, typed select) and errors.
 
 ABSL_ATTRIBUTE_NOINLINE absl::Status IllegalOpcode(uint8_t byte, std::optional<uint32_t> code,
                                                    uint32_t offset) {

@@ -19,7 +19,7 @@
 
 namespace kiln::wasm {
 
-// OpcodeEntry is what Next needs to know about an opcode byte (or prefixed code).
+// OpcodeEntry is what decoding needs to know about an opcode byte (or prefixed code).
 struct OpcodeEntry {
   Opcode opcode = Opcode::kCount;  // kCount: no operator has this encoding
   ImmKind immediate = ImmKind::kNone;
