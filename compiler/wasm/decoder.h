@@ -1,6 +1,6 @@
 // Decoder: the Wasm binary format to a Module. It rejects malformed input with the spec's
 // message first (as the spec suite's assert_malformed expects), then where the problem is:
-//   "unexpected end (section 10, offset 0x1f, func 3)"
+//   "unexpected end of section or function (section code, offset 0x1f, func 3)"
 // Function bodies are decoded operator by operator so that illegal opcodes and bad immediates
 // are found here, not by the validator.
 #ifndef KILN_COMPILER_WASM_DECODER_H_
