@@ -260,7 +260,7 @@ TEST_CASE("reader classifies bad type bytes as the reference interpreter does",
   CAPTURE(byte);
   const Bytes bytes = {byte, 0x7f};
   Reader reader(bytes);
-  ValType type;
+  ValType type = ValType::kI32;
   if (error.empty()) {
     REQUIRE(ReadValType(reader, &type));
     CHECK(static_cast<uint8_t>(type) == byte);
