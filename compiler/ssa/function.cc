@@ -18,6 +18,11 @@ uint32_t Function::AddSignature(const Signature& signature) {
   return static_cast<uint32_t>(signatures_.size() - 1);
 }
 
+uint32_t Function::AppendSignature(Signature signature) {
+  signatures_.push_back(std::move(signature));
+  return static_cast<uint32_t>(signatures_.size() - 1);
+}
+
 // -- Values ---------------------------------------------------------------------------------------
 
 bool Function::IsDefined(Value v) const {
@@ -78,6 +83,15 @@ void Function::MoveBlockBefore(Block* block, Block* before) {
   auto pos = std::find(layout_.begin(), layout_.end(), before);
   KILN_CHECK(pos != layout_.end());
   layout_.insert(pos, block);
+}
+
+void Function::SetLayout(std::vector<Block*> order) {
+  for (Block* block : layout_) block->in_layout_ = false;
+  for (Block* block : order) {
+    KILN_CHECK(block != nullptr && blocks_by_id_[block->id_] == block && !block->in_layout_);
+    block->in_layout_ = true;
+  }
+  layout_ = std::move(order);
 }
 
 Value Function::AddBlockParam(Block* block, Type type) {

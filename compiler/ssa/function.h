@@ -224,6 +224,8 @@ class Function {
   const std::vector<Signature>& signatures() const { return signatures_; }
   // AddSignature returns the index of `signature`, adding it when it is new.
   uint32_t AddSignature(const Signature& signature);
+  // AppendSignature always adds `signature` at the end (the parser keeps the written numbering).
+  uint32_t AppendSignature(Signature signature);
 
   // -- Values --
   // value_type is the type of a defined value.
@@ -251,6 +253,9 @@ class Function {
   void RemoveBlock(Block* block);
   // MoveBlockBefore places `block` (in the layout) right before `before`.
   void MoveBlockBefore(Block* block, Block* before);
+  // SetLayout replaces the layout by `order`, blocks of this function listed once each; blocks
+  // left out leave the layout (as RemoveBlock), listed blocks that had left it come back.
+  void SetLayout(std::vector<Block*> order);
   // AddBlockParam appends a parameter of `type` to `block`.
   Value AddBlockParam(Block* block, Type type);
   // RemoveBlockParam removes parameter `index` of `block`; the caller removes the matching

@@ -3,6 +3,7 @@
 #include "compiler/ssa/opcode.h"
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 
 namespace kiln::ssa {
 namespace {
@@ -79,6 +80,28 @@ bool LetterAccepts(char letter, Type ctrl, Type actual) {
       return expected != Type::kNone && expected == actual;
     }
   }
+}
+
+int NumLanes(Opcode op) {
+  const OpInfo& info = Info(op);
+  if (info.format == Format::kLane) {
+    // The lane shape is the text's prefix: "i8x16.", "f64x2." ...
+    absl::string_view shape = info.text.substr(0, info.text.find('.'));
+    if (shape == "i8x16") return 16;
+    if (shape == "i16x8") return 8;
+    if (shape == "i32x4" || shape == "f32x4") return 4;
+    if (shape == "i64x2" || shape == "f64x2") return 2;
+    return 0;
+  }
+  if (info.format == Format::kMemoryLane) {
+    // "load8_lane", "store64_lane": 128 / access width.
+    absl::string_view text = info.text;
+    if (absl::StrContains(text, "64")) return 2;
+    if (absl::StrContains(text, "32")) return 4;
+    if (absl::StrContains(text, "16")) return 8;
+    return 16;
+  }
+  return 0;
 }
 
 absl::string_view IntCCName(IntCC cc) { return kIntCCNames[static_cast<int>(cc)]; }

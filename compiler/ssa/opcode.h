@@ -124,6 +124,10 @@ Type LetterType(char letter, Type ctrl);
 // instruction whose controlling type is `ctrl`.
 bool LetterAccepts(char letter, Type ctrl, Type actual);
 
+// NumLanes is the number of lanes a lane immediate of `op` selects from (16 for
+// i8x16.extract_lane_s and load8_lane, 2 for f64x2.replace_lane ...); 0 when `op` has none.
+int NumLanes(Opcode op);
+
 // -- Condition codes -----------------------------------------------------------------------
 
 // IntCC is the condition of icmp; s/u prefixes mean signed/unsigned.
