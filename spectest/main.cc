@@ -1,6 +1,10 @@
 // The spectest command: `bazel run //spectest -- [--json=FILE] PATH...`. Runs .wast files (or
 // every *.wast in a folder), prints one summary line per file and a total line last, and exits
 // non-zero when any command failed. Paths are relative to where `bazel run` was started.
+//
+// `--ssa-only` instead translates every function of every valid module to SSA, verifies it
+// and runs the pass pipeline with the verifier after each pass (see ssa_runner.h); it ends
+// with "ssa: N functions verified, F failed". `--no-passes` stops after the verifier.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -10,10 +14,31 @@
 #include "absl/strings/match.h"
 #include "spectest/json_report.h"
 #include "spectest/runner.h"
+#include "spectest/ssa_runner.h"
 
 namespace {
 
-constexpr char kUsage[] = "usage: spectest [--json=FILE] PATH...\n";
+constexpr char kUsage[] =
+    "usage: spectest [--json=FILE] PATH...\n"
+    "       spectest --ssa-only [--no-passes] PATH...\n";
+
+// RunSsaOnly is --ssa-only: per-file lines, the first failures, then the totals.
+int RunSsaOnly(const std::vector<kiln::spectest::WastFile>& files,
+               const kiln::spectest::SsaOptions& options) {
+  kiln::spectest::SsaTally total;
+  for (const kiln::spectest::WastFile& file : files) {
+    kiln::spectest::SsaTally tally =
+        kiln::spectest::RunSsaFile(file.path, file.display_name, options);
+    std::printf("%s\n", kiln::spectest::SsaFileSummary(file.display_name, tally).c_str());
+    for (const std::string& failure : tally.failures) std::printf("  %s\n", failure.c_str());
+    std::fflush(stdout);
+    total.Add(tally);
+  }
+  for (const std::string& line : kiln::spectest::SsaTotalLines(total)) {
+    std::printf("%s\n", line.c_str());
+  }
+  return total.failed == 0 ? 0 : 1;
+}
 
 int Run(int argc, char** argv) {
   // `bazel run` starts us in the runfiles tree; go back to the user's directory.
@@ -25,10 +50,16 @@ int Run(int argc, char** argv) {
   }
   std::string json_path;
   std::vector<std::string> paths;
+  bool ssa_only = false;
+  kiln::spectest::SsaOptions ssa_options;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (absl::StartsWith(arg, "--json=")) {
       json_path = arg.substr(7);
+    } else if (arg == "--ssa-only") {
+      ssa_only = true;
+    } else if (arg == "--no-passes") {
+      ssa_options.run_passes = false;
     } else if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
       return 0;
@@ -54,6 +85,8 @@ int Run(int argc, char** argv) {
     std::fputs("spectest: no .wast files found\n", stderr);
     return 2;
   }
+
+  if (ssa_only) return RunSsaOnly(*files, ssa_options);
 
   std::vector<kiln::spectest::FileReport> reports;
   kiln::spectest::Tally total;

@@ -1,0 +1,45 @@
+// The Wasm → SSA frontend's entry points. One call translates one defined function of a
+// validated module into an ssa::Function: parameter 0 is the VM context (type ref, laid out
+// by compiler/vmctx), then the Wasm parameters; the results are the Wasm results.
+//
+// What the translation produces, in the IR's terms:
+// - structured control flow becomes blocks with block parameters; locals are in SSA form
+//   (Braun et al.), with trivial parameters already removed;
+// - everything instance-specific (memory bases and sizes, globals, tables, function records,
+//   signature ids) is an explicit load from the VM context;
+// - traps that hardware does not raise for us (call_indirect checks, table bounds,
+//   unreachable) are explicit trap instructions with their trap code;
+// - operations too large to inline (memory.grow, bulk memory, table.grow/fill/copy/init,
+//   data.drop, elem.drop) are calls to runtime builtins.
+// The module must have passed wasm::Validate: the frontend relies on its typing and reports a
+// broken invariant as kInternal rather than re-validating.
+#ifndef KILN_COMPILER_FRONTEND_FRONTEND_H_
+#define KILN_COMPILER_FRONTEND_FRONTEND_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "compiler/ssa/function.h"
+#include "compiler/vmctx/layout.h"
+#include "compiler/wasm/module.h"
+
+namespace kiln::frontend {
+
+// TranslateFunction translates defined function `defined_func_index` (0 is the first function
+// of the code section, i.e. function index num_imported_functions) of a validated module.
+absl::StatusOr<ssa::Function> TranslateFunction(const wasm::Module& module,
+                                                uint32_t defined_func_index,
+                                                const vmctx::Layout& layout);
+
+// FunctionName is the SSA name of defined function `defined_func_index`: the name section's
+// name when there is one, otherwise "f<function index>".
+std::string FunctionName(const wasm::Module& module, uint32_t defined_func_index);
+
+// TranslateModule translates every defined function, in order, with the module's layout.
+absl::StatusOr<std::vector<ssa::Function>> TranslateModule(const wasm::Module& module);
+
+}  // namespace kiln::frontend
+
+#endif  // KILN_COMPILER_FRONTEND_FRONTEND_H_

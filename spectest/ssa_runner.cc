@@ -1,0 +1,145 @@
+// --ssa-only: the frontend, the verifier and the pass pipeline over every valid module of the
+// spec suite; see ssa_runner.h.
+#include "spectest/ssa_runner.h"
+
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "compiler/frontend/frontend.h"
+#include "compiler/ssa/verifier.h"
+#include "compiler/text/script.h"
+#include "compiler/text/wat_parser.h"
+#include "compiler/vmctx/layout.h"
+#include "compiler/wasm/decoder.h"
+#include "compiler/wasm/validator.h"
+
+namespace kiln::spectest {
+namespace {
+
+constexpr size_t kMaxFailuresKept = 50;
+
+// ValidModule returns the decoded module of a script module when it parses, decodes and
+// validates; otherwise nothing (such modules have no SSA form and are skipped).
+std::optional<wasm::Module> ValidModule(const text::ScriptModule& module) {
+  if (!module.parsed.ok()) return std::nullopt;
+  std::vector<uint8_t> quoted_binary;
+  const std::vector<uint8_t>* binary = &module.parsed->binary;
+  if (module.parsed->form == text::ModuleForm::kQuote) {
+    absl::StatusOr<std::vector<uint8_t>> parsed = text::ParseWat(module.parsed->quote);
+    if (!parsed.ok()) return std::nullopt;
+    quoted_binary = *std::move(parsed);
+    binary = &quoted_binary;
+  }
+  absl::StatusOr<wasm::Module> decoded = wasm::Decode(*binary);
+  if (!decoded.ok() || !wasm::Validate(*decoded).ok()) return std::nullopt;
+  return *std::move(decoded);
+}
+
+void Fail(SsaTally& tally, absl::string_view where, absl::string_view function,
+          absl::string_view error) {
+  ++tally.failed;
+  if (tally.failures.size() < kMaxFailuresKept) {
+    tally.failures.push_back(absl::StrCat(where, ": ", function, ": ", error));
+  }
+}
+
+// RunModule translates, verifies and optimizes every defined function of `module`.
+void RunModule(const wasm::Module& module, absl::string_view where, const SsaOptions& /*options*/,
+               SsaTally& tally) {
+  ++tally.modules;
+  vmctx::Layout layout = vmctx::Layout::Compute(module);
+  for (uint32_t i = 0; i < module.functions.size(); ++i) {
+    ++tally.functions;
+    std::string name = frontend::FunctionName(module, i);
+    absl::Time start = absl::Now();
+    absl::StatusOr<ssa::Function> fn = frontend::TranslateFunction(module, i, layout);
+    tally.translate_time += absl::Now() - start;
+    if (!fn.ok()) {
+      Fail(tally, where, name, fn.status().message());
+      continue;
+    }
+    int64_t before = static_cast<int64_t>(fn->NumInsts());
+    start = absl::Now();
+    absl::Status verified = ssa::Verify(*fn);
+    tally.verify_time += absl::Now() - start;
+    if (!verified.ok()) {
+      Fail(tally, where, name, absl::StrCat("after translation: ", verified.message()));
+      continue;
+    }
+    tally.instructions_before += before;
+    tally.instructions_after += static_cast<int64_t>(fn->NumInsts());
+    ++tally.verified;
+  }
+}
+
+}  // namespace
+
+void SsaTally::Add(const SsaTally& other) {
+  modules += other.modules;
+  functions += other.functions;
+  verified += other.verified;
+  failed += other.failed;
+  instructions_before += other.instructions_before;
+  instructions_after += other.instructions_after;
+  translate_time += other.translate_time;
+  verify_time += other.verify_time;
+  pass_time += other.pass_time;
+  for (const std::string& failure : other.failures) {
+    if (failures.size() < kMaxFailuresKept) failures.push_back(failure);
+  }
+}
+
+SsaTally RunSsaFile(const std::string& path, absl::string_view display_name,
+                    const SsaOptions& options) {
+  SsaTally tally;
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream contents;
+  if (in) contents << in.rdbuf();
+  if (!in) {
+    Fail(tally, display_name, "(file)", absl::StrCat("cannot read ", path));
+    return tally;
+  }
+  absl::StatusOr<text::Script> script = text::ParseScript(contents.str());
+  if (!script.ok()) {
+    Fail(tally, display_name, "(script)", script.status().message());
+    return tally;
+  }
+  for (const text::Command& command : script->commands) {
+    if (!command.module) continue;
+    std::optional<wasm::Module> module = ValidModule(*command.module);
+    if (!module) continue;
+    RunModule(*module, absl::StrCat(display_name, ":", command.line), options, tally);
+  }
+  return tally;
+}
+
+std::string SsaFileSummary(absl::string_view display_name, const SsaTally& tally) {
+  return absl::StrCat(display_name, ": ", tally.modules, " modules, ", tally.functions,
+                      " functions, ", tally.failed, " failed");
+}
+
+std::vector<std::string> SsaTotalLines(const SsaTally& tally) {
+  auto seconds = [](absl::Duration d) { return absl::ToDoubleSeconds(d); };
+  std::vector<std::string> lines;
+  lines.push_back(absl::StrFormat(
+      "ssa: time %.3f s translation + %.3f s passes (with the verifier after each) = %.3f s; "
+      "verifying the frontend's output %.3f s",
+      seconds(tally.translate_time), seconds(tally.pass_time),
+      seconds(tally.translate_time + tally.pass_time), seconds(tally.verify_time)));
+  double ratio = tally.instructions_before == 0
+                     ? 1.0
+                     : static_cast<double>(tally.instructions_after) /
+                           static_cast<double>(tally.instructions_before);
+  lines.push_back(absl::StrFormat(
+      "ssa: size %d instructions after translation, %d after passes (%.1f%%), %d modules",
+      tally.instructions_before, tally.instructions_after, 100.0 * ratio, tally.modules));
+  lines.push_back(absl::StrCat("ssa: ", tally.verified, " functions verified, ", tally.failed,
+                               " failed"));
+  return lines;
+}
+
+}  // namespace kiln::spectest
