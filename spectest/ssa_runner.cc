@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "compiler/frontend/frontend.h"
+#include "compiler/passes/pipeline.h"
 #include "compiler/ssa/verifier.h"
 #include "compiler/text/script.h"
 #include "compiler/text/wat_parser.h"
@@ -48,7 +49,7 @@ void Fail(SsaTally& tally, absl::string_view where, absl::string_view function,
 }
 
 // RunModule translates, verifies and optimizes every defined function of `module`.
-void RunModule(const wasm::Module& module, absl::string_view where, const SsaOptions& /*options*/,
+void RunModule(const wasm::Module& module, absl::string_view where, const SsaOptions& options,
                SsaTally& tally) {
   ++tally.modules;
   vmctx::Layout layout = vmctx::Layout::Compute(module);
@@ -69,6 +70,17 @@ void RunModule(const wasm::Module& module, absl::string_view where, const SsaOpt
     if (!verified.ok()) {
       Fail(tally, where, name, absl::StrCat("after translation: ", verified.message()));
       continue;
+    }
+    if (options.run_passes) {
+      passes::PipelineOptions pipeline;
+      pipeline.verify_each = true;
+      start = absl::Now();
+      absl::Status optimized = passes::RunPipeline(*fn, pipeline);
+      tally.pass_time += absl::Now() - start;
+      if (!optimized.ok()) {
+        Fail(tally, where, name, optimized.message());
+        continue;
+      }
     }
     tally.instructions_before += before;
     tally.instructions_after += static_cast<int64_t>(fn->NumInsts());

@@ -1,15 +1,18 @@
 // The kiln command line. Subcommands:
 //   kiln validate FILE...   decode and validate each module, print "FILE: ok" or the error
 //   kiln inspect FILE       print a module's imports, functions, definitions and exports
+//   kiln compile --emit=ssa [--print-after=PASS[,PASS...]] [--verify-each] [--no-opt] FILE
+//                           print every function's SSA after the pass pipeline (or after the
+//                           named passes, or straight from the frontend with --no-opt)
 //   kiln version            print the version
-// FILE is a binary module (.wasm) or a text module (.wat). Arguments are parsed by hand: the
-// commands take no flags yet.
+// FILE is a binary module (.wasm) or a text module (.wat). Arguments are parsed by hand.
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "tools/compile.h"
 #include "tools/inspect.h"
 #include "tools/load_module.h"
 
@@ -24,6 +27,8 @@ constexpr absl::string_view kUsage =
     "commands:\n"
     "  validate FILE...   decode and validate modules (.wasm or .wat)\n"
     "  inspect FILE       print a module's imports, functions and exports\n"
+    "  compile --emit=ssa [--print-after=PASS] [--verify-each] [--no-opt] FILE\n"
+    "                     print the SSA of every function after the pass pipeline\n"
     "  version            print the version\n"
     "  help               print this message\n";
 
@@ -68,12 +73,32 @@ int Inspect(const std::vector<std::string>& files) {
   return kExitOk;
 }
 
+int Compile(const std::vector<std::string>& args) {
+  CompileOptions options;
+  std::string file;
+  absl::Status parsed = ParseCompileArgs(args, &options, &file);
+  if (!parsed.ok()) return Usage(parsed.message());
+  const absl::StatusOr<wasm::Module> module = LoadModule(file);
+  if (!module.ok()) {
+    Print(stderr, file + ": " + std::string(module.status().message()) + "\n");
+    return kExitFailure;
+  }
+  absl::StatusOr<std::string> text = CompileToSsaText(*module, options);
+  if (!text.ok()) {
+    Print(stderr, file + ": " + std::string(text.status().message()) + "\n");
+    return kExitFailure;
+  }
+  Print(stdout, *text);
+  return kExitOk;
+}
+
 int Run(const std::vector<std::string>& args) {
   if (args.empty()) return Usage("no command given");
   const std::string& command = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "validate") return Validate(rest);
   if (command == "inspect") return Inspect(rest);
+  if (command == "compile") return Compile(rest);
   if (command == "version" || command == "--version") {
     Print(stdout, std::string(kVersion) + "\n");
     return kExitOk;
