@@ -37,7 +37,13 @@ std::string ResolvePath(absl::string_view path) {
 
 absl::StatusOr<std::vector<uint8_t>> ReadModuleBytes(absl::string_view path) {
   KILN_ASSIGN_OR_RETURN(std::string contents, ReadFile(ResolvePath(path)));
-  if (absl::EndsWith(path, ".wat")) return text::ParseWat(contents);
+  if (absl::EndsWith(path, ".wat")) {
+    // Keep the $names, so that `inspect` (and anything else built on these modules) can show
+    // them; a .wasm file has them only if its producer wrote a name section.
+    text::WatOptions options;
+    options.emit_name_section = true;
+    return text::ParseWat(contents, options);
+  }
   return std::vector<uint8_t>(contents.begin(), contents.end());
 }
 

@@ -43,7 +43,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return contents.str();
 }
 
-absl::StatusOr<std::vector<SpecModule>> SpecModules(const std::string& source) {
+absl::StatusOr<std::vector<SpecModule>> SpecModules(const std::string& source,
+                                                     const WatOptions& options) {
   KILN_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(source));
   TokenCursor cursor(tokens);
   std::vector<SpecModule> modules;
@@ -55,7 +56,7 @@ absl::StatusOr<std::vector<SpecModule>> SpecModules(const std::string& source) {
       SpecModule module;
       module.command = "module";
       module.command_line = cursor.Peek().line;
-      absl::StatusOr<std::vector<uint8_t>> binary = ParseWat(source);
+      absl::StatusOr<std::vector<uint8_t>> binary = ParseWat(source, options);
       if (binary.ok()) {
         ParsedModule parsed;
         parsed.binary = std::move(*binary);
@@ -76,7 +77,7 @@ absl::StatusOr<std::vector<SpecModule>> SpecModules(const std::string& source) {
     module.command = std::string(keyword.text);
     module.command_line = open.line;
     if (keyword.text == "module") {
-      module.parsed = ParseModule(cursor);
+      module.parsed = ParseModule(cursor, options);
       if (!module.parsed.ok()) {
         cursor.Reset(command_start);
         cursor.SkipList();
@@ -88,7 +89,7 @@ absl::StatusOr<std::vector<SpecModule>> SpecModules(const std::string& source) {
     cursor.Next();
     if (cursor.PeekIsListOf("module")) {
       size_t module_start = cursor.Position();
-      module.parsed = ParseModule(cursor);
+      module.parsed = ParseModule(cursor, options);
       cursor.Reset(module_start);
       cursor.SkipList();
       if (cursor.Peek().kind == TokenKind::kString) module.expected_message = cursor.Peek().value;
@@ -100,8 +101,9 @@ absl::StatusOr<std::vector<SpecModule>> SpecModules(const std::string& source) {
   return modules;
 }
 
-absl::StatusOr<std::vector<uint8_t>> ModuleBinary(const ParsedModule& parsed) {
-  if (parsed.form == ModuleForm::kQuote) return ParseWat(parsed.quote);
+absl::StatusOr<std::vector<uint8_t>> ModuleBinary(const ParsedModule& parsed,
+                                                  const WatOptions& options) {
+  if (parsed.form == ModuleForm::kQuote) return ParseWat(parsed.quote, options);
   return parsed.binary;
 }
 

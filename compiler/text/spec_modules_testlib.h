@@ -29,12 +29,14 @@ struct SpecModule {
   std::string expected_message;         // the assertion's message, if any
 };
 
-// SpecModules tokenizes a .wast script and parses every module form in it.
-absl::StatusOr<std::vector<SpecModule>> SpecModules(const std::string& source);
+// SpecModules tokenizes a .wast script and parses every module form in it with `options`.
+absl::StatusOr<std::vector<SpecModule>> SpecModules(const std::string& source,
+                                                     const WatOptions& options = {});
 
 // ModuleBinary is the binary of a parsed module: the encoding, the binary strings, or the
-// quoted text parsed with ParseWat.
-absl::StatusOr<std::vector<uint8_t>> ModuleBinary(const ParsedModule& parsed);
+// quoted text parsed with ParseWat and `options`.
+absl::StatusOr<std::vector<uint8_t>> ModuleBinary(const ParsedModule& parsed,
+                                                  const WatOptions& options = {});
 
 }  // namespace kiln::text::testing
 

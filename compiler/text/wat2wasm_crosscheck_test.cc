@@ -4,6 +4,8 @@
 // Byte-identical is the goal; where the bytes differ, both binaries are decoded with
 // kiln::wasm::Decode and their structure is compared instead. Every structural difference is
 // a failure; byte-level-only differences are listed.
+// A second pass converts with `wast2json --debug-names` and compares the names each module's
+// name section carries with ours (WatOptions::emit_name_section).
 #include <unistd.h>
 
 #include <cstdio>
@@ -293,6 +295,95 @@ TEST_CASE("encoder output matches wast2json on the 2.0 spec suite", "[text][wat]
   CHECK(differing == 0);
   CHECK(unmatched == 0);
   CHECK(identical > 1000);
+}
+
+// NamesText renders the names a decoded module carries. Functions whose local name map is
+// empty are left out: wat2wasm lists every function in the local names subsection, even with
+// no named locals, where we list only functions that have some.
+std::string NamesText(const wasm::NameSection& names) {
+  std::ostringstream out;
+  if (names.module_name) out << "module " << *names.module_name << "\n";
+  for (const auto& [index, name] : names.function_names) {
+    out << "func " << index << " " << name << "\n";
+  }
+  for (const auto& [function, locals] : names.local_names) {
+    for (const auto& [index, name] : locals) {
+      out << "local " << function << " " << index << " " << name << "\n";
+    }
+  }
+  return out.str();
+}
+
+TEST_CASE("name sections carry the names wast2json --debug-names writes on the 2.0 spec suite",
+          "[text][wat][names][spectest]") {
+  auto files = testing::SpecWastFiles();
+  if (!files.ok()) FAIL(files.status().ToString());
+  if (std::system("command -v wast2json >/dev/null 2>&1") != 0) {
+    FAIL("wast2json (Debian's wabt) is not on PATH");
+  }
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  std::filesystem::path dir = std::filesystem::path(tmp != nullptr ? tmp : "/tmp") /
+                              absl::StrCat("kiln_names_crosscheck_", getpid());
+  std::filesystem::create_directories(dir);
+  WatOptions with_names;
+  with_names.emit_name_section = true;
+
+  size_t compared = 0, named = 0, undecodable = 0;
+  for (const std::string& file : *files) {
+    std::string stem = std::filesystem::path(file).stem().string();
+    std::filesystem::path json_path = dir / (stem + ".json");
+    std::string command = absl::StrCat("wast2json --debug-names '", file, "' -o '",
+                                       json_path.string(), "' >/dev/null 2>&1");
+    if (std::system(command.c_str()) != 0) continue;  // the first test lists these files
+    auto json = testing::ReadFile(json_path.string());
+    REQUIRE(json.ok());
+    auto source = testing::ReadFile(file);
+    REQUIRE(source.ok());
+    auto ours = testing::SpecModules(*source, with_names);
+    REQUIRE(ours.ok());
+    auto plain = testing::SpecModules(*source);
+    REQUIRE(plain.ok());
+    REQUIRE(ours->size() == plain->size());
+    std::map<uint32_t, std::pair<const testing::SpecModule*, const testing::SpecModule*>> by_line;
+    for (size_t i = 0; i < ours->size(); ++i) {
+      const testing::SpecModule& module = (*ours)[i];
+      if (module.parsed.ok()) by_line[module.parsed->line] = {&module, &(*plain)[i]};
+    }
+
+    for (const WabtModule& wabt : WabtModules(*json)) {
+      CAPTURE(file, wabt.line);
+      auto found = by_line.find(wabt.line);
+      if (found == by_line.end()) continue;  // the first test fails on these
+      auto [named_module, plain_module] = found->second;
+      auto actual = testing::ModuleBinary(*named_module->parsed, with_names);
+      auto without_names = testing::ModuleBinary(*plain_module->parsed);
+      REQUIRE(actual.ok());
+      REQUIRE(without_names.ok());
+      // The option only appends a custom section; everything else stays byte for byte.
+      CHECK(WithoutSection(*actual, 0) == WithoutSection(*without_names, 0));
+
+      auto expected = testing::ReadFile((dir / wabt.filename).string());
+      REQUIRE(expected.ok());
+      auto expected_module = wasm::Decode(std::vector<uint8_t>(expected->begin(), expected->end()));
+      auto actual_module = wasm::Decode(*actual);
+      // A name section never makes a module malformed that was not.
+      CHECK(actual_module.ok() == wasm::Decode(*without_names).ok());
+      if (!expected_module.ok() || !actual_module.ok()) {
+        // Modules that are malformed on either side (the binary modules of assert_malformed,
+        // the known wabt differences above) have no names to compare.
+        ++undecodable;
+        continue;
+      }
+      ++compared;
+      std::string names = NamesText(actual_module->names);
+      if (!names.empty()) ++named;
+      CHECK(names == NamesText(expected_module->names));
+    }
+  }
+  std::filesystem::remove_all(dir);
+  std::cout << "names: " << compared << " modules compared (" << named << " with names), "
+            << undecodable << " not decodable on one side\n";
+  CHECK(named > 100);
 }
 
 }  // namespace

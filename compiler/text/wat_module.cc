@@ -13,6 +13,7 @@
 #include "compiler/base/status_macros.h"
 #include "compiler/text/binary_writer.h"
 #include "compiler/text/wat_context.h"
+#include "compiler/text/wat_names.h"
 
 namespace kiln::text {
 namespace {
@@ -64,7 +65,10 @@ void WriteLimits(BinaryWriter& out, uint32_t min, std::optional<uint32_t> max) {
 
 class ModuleParser {
  public:
-  explicit ModuleParser(TokenCursor& cursor) : cursor_(cursor) {}
+  ModuleParser(TokenCursor& cursor, const Token* module_id, const WatOptions& options)
+      : cursor_(cursor), options_(options) {
+    if (module_id != nullptr) names_.SetModuleName(*module_id);
+  }
 
   absl::StatusOr<std::vector<uint8_t>> Parse() {
     size_t start = cursor_.Position();
@@ -231,13 +235,14 @@ class ModuleParser {
 
   absl::Status EncodeFunc() {
     uint32_t index = func_index_++;
-    OptionalId();
+    if (const Token* id = OptionalId()) names_.AddFunctionName(index, *id);
     KILN_RETURN_IF_ERROR(InlineExports(ExternKind::kFunc, index));
     KILN_ASSIGN_OR_RETURN(bool imported, InlineImport(ExternKind::kFunc));
     const Token& at = cursor_.Peek();
     KILN_ASSIGN_OR_RETURN(TypeUse use, ParseTypeUse(cursor_, /*allow_param_names=*/true));
     wasm::FuncType type;
     KILN_ASSIGN_OR_RETURN(uint32_t type_index, module_.ResolveTypeUse(use, at, &type));
+    AddParamNames(index, use);
     if (imported) {
       imports_.U32(type_index);
       return ExpectRParen(cursor_);
@@ -256,7 +261,9 @@ class ModuleParser {
       cursor_.Next();
       cursor_.Next();
       if (PeekIsId(cursor_)) {
-        KILN_RETURN_IF_ERROR(context.locals.Add(&cursor_.Next()).status());
+        const Token& id = cursor_.Next();
+        KILN_ASSIGN_OR_RETURN(uint32_t local_index, context.locals.Add(&id));
+        names_.AddLocalName(index, local_index, id);
         KILN_ASSIGN_OR_RETURN(ValType local, ParseValType(cursor_));
         locals.push_back(local);
       } else {
@@ -276,6 +283,17 @@ class ModuleParser {
     codes_.U32(static_cast<uint32_t>(body.size()));
     codes_.Append(body);
     return absl::OkStatus();
+  }
+
+  // AddParamNames records the $ids of a function's inline parameters, which are its first
+  // locals. Imported functions get them too, as wat2wasm does; a (type x) use alone names none.
+  void AddParamNames(uint32_t function, const TypeUse& use) {
+    if (!use.has_inline) return;
+    for (size_t i = 0; i < use.param_ids.size(); ++i) {
+      if (use.param_ids[i] != nullptr) {
+        names_.AddLocalName(function, static_cast<uint32_t>(i), *use.param_ids[i]);
+      }
+    }
   }
 
   // WriteLocalDecls groups runs of equal local types into (count, type) entries.
@@ -418,12 +436,14 @@ class ModuleParser {
     KILN_ASSIGN_OR_RETURN(std::string name, ExpectName(cursor_));
     KILN_RETURN_IF_ERROR(ExpectLParen(cursor_));
     absl::string_view kind = cursor_.Next().text;
-    OptionalId();
+    const Token* id = OptionalId();
     if (kind == "func") {
-      ++func_index_;
+      uint32_t index = func_index_++;
+      if (id != nullptr) names_.AddFunctionName(index, *id);
       const Token& at = cursor_.Peek();
       KILN_ASSIGN_OR_RETURN(TypeUse use, ParseTypeUse(cursor_, /*allow_param_names=*/true));
       KILN_ASSIGN_OR_RETURN(uint32_t type_index, module_.ResolveTypeUse(use, at, nullptr));
+      AddParamNames(index, use);
       StartImport(module, name, ExternKind::kFunc);
       imports_.U32(type_index);
     } else if (kind == "table") {
@@ -662,11 +682,16 @@ class ModuleParser {
     }
     WriteVecSection(out, 10, function_count_, codes_);
     WriteVecSection(out, 11, data_count_, datas_);
+    // Custom sections may go anywhere; the name section goes last, where the appendix
+    // recommends and wat2wasm puts it.
+    if (options_.emit_name_section) names_.Write(out);
     return out.Release();
   }
 
   TokenCursor& cursor_;
+  const WatOptions& options_;
   WatModule module_;
+  NameSectionBuilder names_;  // filled in the second pass; written only when options_ ask
   std::optional<std::string> first_definition_;  // kind of the first non-imported definition
 
   // Running indices of the second pass (imports included), matching the first pass's binding.
@@ -684,8 +709,10 @@ class ModuleParser {
 
 }  // namespace
 
-absl::StatusOr<std::vector<uint8_t>> EncodeModuleFields(TokenCursor& cursor) {
-  return ModuleParser(cursor).Parse();
+absl::StatusOr<std::vector<uint8_t>> EncodeModuleFields(TokenCursor& cursor,
+                                                        const Token* module_id,
+                                                        const WatOptions& options) {
+  return ModuleParser(cursor, module_id, options).Parse();
 }
 
 }  // namespace kiln::text

@@ -10,12 +10,16 @@
 
 #include "absl/status/statusor.h"
 #include "compiler/text/lexer.h"
+#include "compiler/text/wat_parser.h"
 
 namespace kiln::text {
 
 // EncodeModuleFields parses `field*` at the cursor up to (not including) the closing ")" or the
-// end of input and returns the binary module they describe.
-absl::StatusOr<std::vector<uint8_t>> EncodeModuleFields(TokenCursor& cursor);
+// end of input and returns the binary module they describe. `module_id` is the module's $id
+// token, if it has one; it only matters for the name section that `options` may ask for.
+absl::StatusOr<std::vector<uint8_t>> EncodeModuleFields(TokenCursor& cursor,
+                                                        const Token* module_id,
+                                                        const WatOptions& options);
 
 }  // namespace kiln::text
 

@@ -9,12 +9,13 @@
 
 namespace kiln::text {
 
-absl::StatusOr<ParsedModule> ParseModule(TokenCursor& cursor) {
+absl::StatusOr<ParsedModule> ParseModule(TokenCursor& cursor, const WatOptions& options) {
   ParsedModule parsed;
   parsed.line = cursor.Peek().line;
   KILN_RETURN_IF_ERROR(ExpectLParen(cursor));
   KILN_RETURN_IF_ERROR(ExpectKeyword(cursor, "module"));
-  if (PeekIsId(cursor)) parsed.id = IdKey(cursor.Next());
+  const Token* id = PeekIsId(cursor) ? &cursor.Next() : nullptr;
+  if (id != nullptr) parsed.id = IdKey(*id);
   if (PeekKeyword(cursor, "binary")) {
     cursor.Next();
     parsed.form = ModuleForm::kBinary;
@@ -25,23 +26,25 @@ absl::StatusOr<ParsedModule> ParseModule(TokenCursor& cursor) {
     parsed.form = ModuleForm::kQuote;
     parsed.quote = ParseStrings(cursor);
   } else {
-    KILN_ASSIGN_OR_RETURN(parsed.binary, EncodeModuleFields(cursor));
+    KILN_ASSIGN_OR_RETURN(parsed.binary, EncodeModuleFields(cursor, id, options));
   }
   KILN_RETURN_IF_ERROR(ExpectRParen(cursor));
   return parsed;
 }
 
-absl::StatusOr<std::vector<uint8_t>> ParseWat(absl::string_view source) {
+absl::StatusOr<std::vector<uint8_t>> ParseWat(absl::string_view source,
+                                              const WatOptions& options) {
   KILN_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(source));
   TokenCursor cursor(tokens);
   if (cursor.PeekIsListOf("module")) {
-    KILN_ASSIGN_OR_RETURN(ParsedModule parsed, ParseModule(cursor));
+    KILN_ASSIGN_OR_RETURN(ParsedModule parsed, ParseModule(cursor, options));
     if (!cursor.AtEof()) return Unexpected(cursor.Peek(), "end of input");
-    if (parsed.form == ModuleForm::kQuote) return ParseWat(parsed.quote);
+    if (parsed.form == ModuleForm::kQuote) return ParseWat(parsed.quote, options);
     return std::move(parsed.binary);
   }
   // The spec allows a file to hold just the fields of one module.
-  KILN_ASSIGN_OR_RETURN(std::vector<uint8_t> binary, EncodeModuleFields(cursor));
+  KILN_ASSIGN_OR_RETURN(std::vector<uint8_t> binary,
+                        EncodeModuleFields(cursor, /*module_id=*/nullptr, options));
   if (!cursor.AtEof()) return Unexpected(cursor.Peek(), "a module field");
   return binary;
 }

@@ -16,6 +16,15 @@
 
 namespace kiln::text {
 
+// WatOptions choose what the encoding holds beyond what the module means. The defaults give
+// exactly the bytes wast2json writes (no custom sections), which the spec runner relies on.
+struct WatOptions {
+  // Append a `name` custom section with the module's $id, the functions' $ids and their
+  // parameters' and locals' $ids (see wat_names.h), as `wat2wasm --debug-names` does, so that
+  // tools and backtraces can show them.
+  bool emit_name_section = false;
+};
+
 // ModuleForm says how a `(module ...)` was written.
 enum class ModuleForm : uint8_t {
   kText,    // (module $id? field*)
@@ -38,12 +47,14 @@ struct ParsedModule {
 // with the spec's phrase when there is one, e.g. "unknown operator", "unknown type",
 // "constant out of range", "alignment", "inline function type", "duplicate func",
 // "unexpected token", and ends with "line:column". Instructions nested more than 10000 deep are
-// kResourceExhausted. Quote modules are not parsed here.
-absl::StatusOr<ParsedModule> ParseModule(TokenCursor& cursor);
+// kResourceExhausted. Quote modules are not parsed here (pass the same options to ParseWat
+// when parsing their text later).
+absl::StatusOr<ParsedModule> ParseModule(TokenCursor& cursor, const WatOptions& options = {});
 
 // ParseWat parses a whole .wat file: either one `(module ...)` or a bare list of module fields
 // as the spec allows, and returns the binary encoding.
-absl::StatusOr<std::vector<uint8_t>> ParseWat(absl::string_view source);
+absl::StatusOr<std::vector<uint8_t>> ParseWat(absl::string_view source,
+                                              const WatOptions& options = {});
 
 }  // namespace kiln::text
 

@@ -2,6 +2,7 @@
 // encodings of immediates and segments, name resolution, and the spec's error phrases.
 #include "compiler/text/wat_parser.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -316,6 +317,86 @@ TEST_CASE("ParseModule reads text, binary and quote forms", "[text][wat]") {
   CHECK(quote->form == ModuleForm::kQuote);
   CHECK(quote->quote == "(func) (memory 1)");
   CHECK(cursor.AtEof());
+}
+
+// -- Name section (WatOptions::emit_name_section) ---------------------------------------------
+
+std::vector<uint8_t> NamedWat(absl::string_view source) {
+  WatOptions options;
+  options.emit_name_section = true;
+  absl::StatusOr<std::vector<uint8_t>> binary = ParseWat(source, options);
+  INFO(source);
+  if (!binary.ok()) FAIL(binary.status().ToString());
+  return *binary;
+}
+
+TEST_CASE("names survive the trip through the name section and the decoder",
+          "[text][wat][names]") {
+  std::string source = R"((module $calc
+    (type $binop (func (param $ignored i32) (param i32) (result i32)))
+    (import "env" "log" (func $log (param $value i32)))
+    (func $twice (import "env" "twice") (param i32) (param $n i32) (result i32))
+    (func $add (export "add") (param $a i32) (param i32) (param $c i32) (result i32)
+      (local i64) (local $sum i32) (local f32 f64) (local $"quoted name" i32)
+      (local.get $a))
+    (func (type $binop) (local $only i32) (local.get 0))
+    (func $"odd \u{e9}t\u{e9}")
+  ))";
+  absl::StatusOr<wasm::Module> module = wasm::Decode(NamedWat(source));
+  REQUIRE(module.ok());
+  const wasm::NameSection& names = module->names;
+  CHECK(names.module_name == "calc");
+  // Imports come first in the function index space, named through either import form.
+  CHECK(names.function_names ==
+        std::map<uint32_t, std::string>{
+            {0, "log"}, {1, "twice"}, {2, "add"}, {4, "odd \xc3\xa9t\xc3\xa9"}});
+  // Locals count from the first parameter; unnamed ones leave gaps. Parameter names of a type
+  // definition do not name the parameters of a function that uses it by (type $binop).
+  CHECK(names.local_names ==
+        std::map<uint32_t, std::map<uint32_t, std::string>>{
+            {0, {{0, "value"}}},
+            {1, {{1, "n"}}},
+            {2, {{0, "a"}, {2, "c"}, {4, "sum"}, {7, "quoted name"}}},
+            {3, {{2, "only"}}}});
+}
+
+TEST_CASE("name section bytes follow the spec's appendix", "[text][wat][names]") {
+  // wat2wasm --debug-names writes the same subsections 0, 1 and 2 for these modules (it adds
+  // an empty local map for every unnamed function, and subsections for type, table, memory and
+  // global names, which kiln does not keep).
+  CHECK(Hex(NamedWat("(module $only)")) ==
+        "0061736d01000000"
+        "000c046e616d65"   // custom section, 12 bytes, "name"
+        "0005046f6e6c79");  // module name subsection: "only"
+  std::string hex = Hex(NamedWat("(module (func $f (param $x i32) (local i64) (local $y f32)))"));
+  CHECK_THAT(hex, Catch::EndsWith("0016046e616d65"  // custom section, 22 bytes, "name"
+                                  "0104"            // function names, 4 bytes:
+                                  "01" "000166"     //   1 entry: 0 "f"
+                                  "0209"            // local names, 9 bytes:
+                                  "01" "00"         //   1 function: function 0,
+                                  "02" "000178"     //   with 2 entries: 0 "x",
+                                  "020179"));       //   2 "y"
+}
+
+TEST_CASE("name section is last and only when asked for and when something is named",
+          "[text][wat][names]") {
+  // Without the option the $names change nothing, so the encoding matches wast2json's.
+  CHECK(Wat("(module $m (func $f (param $p i32)))") == Wat("(module (func (param i32)))"));
+  // Nothing named: no empty custom section either.
+  CHECK(NamedWat("(module (func (param i32)) (memory 1))") ==
+        Wat("(module (func (param i32)) (memory 1))"));
+  // The custom section follows the data section, and the rest of the module is unchanged.
+  std::string fields = "(memory 1) (func $f) (data (i32.const 0) \"hi\")";
+  std::vector<uint8_t> plain = Wat(fields);
+  std::vector<uint8_t> named = NamedWat(fields);
+  REQUIRE(named.size() > plain.size());
+  CHECK(std::vector<uint8_t>(named.begin(), named.begin() + plain.size()) == plain);
+  CHECK(named[plain.size()] == 0x00);  // custom section id
+  // A bare list of fields has no module name but still names its functions.
+  absl::StatusOr<wasm::Module> module = wasm::Decode(named);
+  REQUIRE(module.ok());
+  CHECK_FALSE(module->names.module_name.has_value());
+  CHECK(module->names.function_names == std::map<uint32_t, std::string>{{0, "f"}});
 }
 
 }  // namespace
