@@ -155,8 +155,8 @@ void Builder::Store(Opcode opcode, uint32_t memory, Value index, uint64_t offset
   Insert(inst);
 }
 
-Value Builder::LoadLane(Opcode opcode, uint32_t memory, Value index, uint64_t offset,
-                        Value vector, uint8_t lane) {
+Value Builder::LoadLane(Opcode opcode, uint32_t memory, Value index, uint64_t offset, Value vector,
+                        uint8_t lane) {
   Inst* inst = fn_.CreateInst(opcode);
   inst->args = {index, vector};
   inst->index = memory;
@@ -165,8 +165,8 @@ Value Builder::LoadLane(Opcode opcode, uint32_t memory, Value index, uint64_t of
   return One(Insert(inst));
 }
 
-void Builder::StoreLane(Opcode opcode, uint32_t memory, Value index, uint64_t offset,
-                        Value vector, uint8_t lane) {
+void Builder::StoreLane(Opcode opcode, uint32_t memory, Value index, uint64_t offset, Value vector,
+                        uint8_t lane) {
   Inst* inst = fn_.CreateInst(opcode);
   inst->args = {index, vector};
   inst->index = memory;
@@ -175,7 +175,8 @@ void Builder::StoreLane(Opcode opcode, uint32_t memory, Value index, uint64_t of
   Insert(inst);
 }
 
-// -- VM data ----------------------------------------------------------------------------------------
+// -- VM data
+// ----------------------------------------------------------------------------------------
 
 Value Builder::VmLoad(Type type, Value base, uint32_t offset) {
   Inst* inst = fn_.CreateInst(Opcode::kVmLoad, type);
@@ -233,7 +234,8 @@ std::vector<Value> Builder::CallBuiltin(Builtin builtin, absl::Span<const Value>
   return Results(Insert(inst, results));
 }
 
-// -- Traps ------------------------------------------------------------------------------------------
+// -- Traps
+// ------------------------------------------------------------------------------------------
 
 void Builder::Trapz(Value cond, trap::TrapCode code) {
   Inst* inst = fn_.CreateInst(Opcode::kTrapz);
@@ -249,7 +251,8 @@ void Builder::Trapnz(Value cond, trap::TrapCode code) {
   Insert(inst);
 }
 
-// -- Terminators ------------------------------------------------------------------------------------
+// -- Terminators
+// ------------------------------------------------------------------------------------
 
 void Builder::Jump(Block* target, absl::Span<const Value> args) {
   Inst* inst = fn_.CreateInst(Opcode::kJump);

@@ -5,7 +5,8 @@ namespace kiln::ssa {
 namespace {
 
 constexpr BuiltinInfo kBuiltinInfos[] = {
-#define SSA_BUILTIN(name, text, results, params) BuiltinInfo{Builtin::k##name, text, results, params},
+#define SSA_BUILTIN(name, text, results, params) \
+  BuiltinInfo{Builtin::k##name, text, results, params},
 #include "compiler/ssa/builtins.def"
 };
 

@@ -15,14 +15,16 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "compiler/base/status_macros.h"
 
 namespace kiln::ssa {
 namespace {
 
-bool IsWordChar(char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; }
+bool IsWordChar(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+}
 
 bool IsBareNameChar(char c) { return IsWordChar(c) || c == '$' || c == '-'; }
 
@@ -126,7 +128,8 @@ class Parser {
 
   // SkipBlanks skips blanks on the current line.
   void SkipBlanks() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\r')) {
+    while (pos_ < text_.size() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\r')) {
       ++pos_;
     }
   }
@@ -340,7 +343,8 @@ class Parser {
   absl::Status ParseBlockHeader() {
     size_t start = pos_;
     KILN_ASSIGN_OR_RETURN(uint32_t id, ExpectIndexed("block", "a block"));
-    if (defined_.contains(id)) return ErrorAt(start, absl::StrCat("block", id, " is defined twice"));
+    if (defined_.contains(id))
+      return ErrorAt(start, absl::StrCat("block", id, " is defined twice"));
     Block* block = BlockRef(id, start);
     defined_.insert(id);
     defined_blocks_.push_back(block);
@@ -466,7 +470,8 @@ class Parser {
       }
       return sign | exponent_bits | payload;
     }
-    if (rest.empty() || !(absl::ascii_isdigit(static_cast<unsigned char>(rest[0])) || rest[0] == '.')) {
+    if (rest.empty() ||
+        !(absl::ascii_isdigit(static_cast<unsigned char>(rest[0])) || rest[0] == '.')) {
       pos_ = start;
       return Expected("a float");
     }
@@ -659,7 +664,8 @@ class Parser {
         SkipBlanks();
         size_t start = pos_;
         absl::string_view word = ReadWord();
-        std::optional<trap::TrapCode> code = trap::LookupTrapCodeToken(std::string_view(word.data(), word.size()));
+        std::optional<trap::TrapCode> code =
+            trap::LookupTrapCodeToken(std::string_view(word.data(), word.size()));
         if (!code) {
           pos_ = start;
           return Expected("a trap code");
@@ -747,8 +753,8 @@ class Parser {
     KILN_RETURN_IF_ERROR(ParseOperands(inst));
     KILN_ASSIGN_OR_RETURN(std::vector<Type> types, ResultTypes(inst, op_pos));
     if (types.size() != result_ids.size()) {
-      return ErrorAt(start, absl::StrCat(Info(opcode).text, " defines ", types.size(),
-                                         " values, ", result_ids.size(), " named"));
+      return ErrorAt(start, absl::StrCat(Info(opcode).text, " defines ", types.size(), " values, ",
+                                         result_ids.size(), " named"));
     }
     for (size_t i = 0; i < types.size(); ++i) {
       auto [id, value_pos] = result_ids[i];
@@ -769,8 +775,8 @@ class Parser {
   Block* block_ = nullptr;
   std::vector<Block*> defined_blocks_;
   absl::flat_hash_set<uint32_t> defined_;
-  absl::flat_hash_map<uint32_t, size_t> block_refs_;   // block id -> first reference
-  absl::flat_hash_map<uint32_t, size_t> value_uses_;   // value id -> first use
+  absl::flat_hash_map<uint32_t, size_t> block_refs_;  // block id -> first reference
+  absl::flat_hash_map<uint32_t, size_t> value_uses_;  // value id -> first use
 };
 
 }  // namespace

@@ -211,15 +211,31 @@ Function SampleFunction(Opcode op, Type ctrl) {
   }
   std::vector<Type> results;
   switch (info.format) {
-    case Format::kIntConst: inst->imm = 42; break;
-    case Format::kFloatConst: inst->imm = ctrl == Type::kF32 ? 0x3fc00000u : 0x3ff8000000000000u; break;
-    case Format::kV128Const: inst->bytes[3] = 0xab; break;
-    case Format::kShuffle: for (int i = 0; i < 16; ++i) inst->bytes[i] = static_cast<uint8_t>(2 * i); break;
+    case Format::kIntConst:
+      inst->imm = 42;
+      break;
+    case Format::kFloatConst:
+      inst->imm = ctrl == Type::kF32 ? 0x3fc00000u : 0x3ff8000000000000u;
+      break;
+    case Format::kV128Const:
+      inst->bytes[3] = 0xab;
+      break;
+    case Format::kShuffle:
+      for (int i = 0; i < 16; ++i) inst->bytes[i] = static_cast<uint8_t>(2 * i);
+      break;
     case Format::kLane:
-    case Format::kMemoryLane: inst->lane = static_cast<uint8_t>(NumLanes(op) - 1); break;
-    case Format::kIntCompare: inst->index = static_cast<uint32_t>(IntCC::kUle); break;
-    case Format::kFloatCompare: inst->index = static_cast<uint32_t>(FloatCC::kGe); break;
-    case Format::kTrap: inst->index = static_cast<uint32_t>(trap::TrapCode::kIntegerOverflow); break;
+    case Format::kMemoryLane:
+      inst->lane = static_cast<uint8_t>(NumLanes(op) - 1);
+      break;
+    case Format::kIntCompare:
+      inst->index = static_cast<uint32_t>(IntCC::kUle);
+      break;
+    case Format::kFloatCompare:
+      inst->index = static_cast<uint32_t>(FloatCC::kGe);
+      break;
+    case Format::kTrap:
+      inst->index = static_cast<uint32_t>(trap::TrapCode::kIntegerOverflow);
+      break;
     case Format::kCall:
     case Format::kCallIndirect: {
       Signature callee{{Type::kRef, Type::kI32}, {Type::kI64, Type::kV128}};
@@ -238,8 +254,13 @@ Function SampleFunction(Opcode op, Type ctrl) {
       inst->args.push_back(param(Type::kI32));
       results = {Type::kI32};
       break;
-    case Format::kMemory: inst->index = 1; inst->imm = 4096; break;
-    case Format::kVmField: inst->imm = 40; break;
+    case Format::kMemory:
+      inst->index = 1;
+      inst->imm = 4096;
+      break;
+    case Format::kVmField:
+      inst->imm = 40;
+      break;
     case Format::kPlain:
       if (op == Opcode::kReturn) {
         inst->args.push_back(param(Type::kI32));
@@ -248,7 +269,8 @@ Function SampleFunction(Opcode op, Type ctrl) {
       break;
     case Format::kJump:
     case Format::kBranch:
-    case Format::kBranchTable: break;
+    case Format::kBranchTable:
+      break;
   }
   b.Insert(inst, results);
   if (info.format == Format::kJump || info.format == Format::kBranch ||
@@ -344,12 +366,12 @@ TEST_CASE("parse errors name the line and column", "[ssa]") {
 }
 
 TEST_CASE("ParseFunction wants exactly one function", "[ssa]") {
-  CHECK_THAT(ParseFunction("").status(),
-             StatusIs(absl::StatusCode::kInvalidArgument, "expected exactly one function, found 0"));
-  const char* two = "function %a(ref) {\nblock0(v0: ref):\n    return\n}\n"
-                    "function %b(ref) {\nblock0(v0: ref):\n    return\n}\n";
-  CHECK_THAT(ParseFunction(two).status(),
-             StatusIs(absl::StatusCode::kInvalidArgument, "found 2"));
+  CHECK_THAT(ParseFunction("").status(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                  "expected exactly one function, found 0"));
+  const char* two =
+      "function %a(ref) {\nblock0(v0: ref):\n    return\n}\n"
+      "function %b(ref) {\nblock0(v0: ref):\n    return\n}\n";
+  CHECK_THAT(ParseFunction(two).status(), StatusIs(absl::StatusCode::kInvalidArgument, "found 2"));
   REQUIRE_THAT(ParseFunctions(two).status(), IsOk());
   CHECK(ParseFunctions(two)->size() == 2);
 }

@@ -18,9 +18,8 @@ namespace kiln::ssa {
 namespace {
 
 std::string TypeList(absl::Span<const Type> types) {
-  return absl::StrJoin(types, ", ", [](std::string* out, Type type) {
-    absl::StrAppend(out, TypeName(type));
-  });
+  return absl::StrJoin(types, ", ",
+                       [](std::string* out, Type type) { absl::StrAppend(out, TypeName(type)); });
 }
 
 class Verifier {
@@ -79,10 +78,10 @@ class Verifier {
     std::vector<Type> types;
     for (Value param : entry.params()) types.push_back(fn_.value_type(param));
     if (types != fn_.signature().params) {
-      return Fail(absl::StrCat("entry block parameters (", TypeList(types),
-                               ") do not match the signature (",
-                               TypeList(fn_.signature().params), ")"),
-                  BlockLoc(entry));
+      return Fail(
+          absl::StrCat("entry block parameters (", TypeList(types),
+                       ") do not match the signature (", TypeList(fn_.signature().params), ")"),
+          BlockLoc(entry));
     }
     return absl::OkStatus();
   }
@@ -118,8 +117,8 @@ class Verifier {
     const OpInfo& info = inst.info();
     if (!AcceptsCtrl(info.ctrl, inst.type())) {
       if (info.ctrl == CtrlClass::kNone) return FailAt(inst, "opcode takes no controlling type");
-      return FailAt(inst, absl::StrCat("controlling type ", TypeName(inst.type()),
-                                       " is not allowed"));
+      return FailAt(inst,
+                    absl::StrCat("controlling type ", TypeName(inst.type()), " is not allowed"));
     }
     KILN_RETURN_IF_ERROR(CheckImmediates(inst));
     KILN_RETURN_IF_ERROR(CheckOperands(inst));
@@ -214,11 +213,11 @@ class Verifier {
     bool ok = expected_or_none != Type::kNone ? actual == expected_or_none
                                               : LetterAccepts(letter, inst.type(), actual);
     if (!ok) {
-      std::string expected = expected_or_none != Type::kNone
-                                 ? std::string(TypeName(expected_or_none))
-                             : letter == 'I' ? "an integer type"
-                             : letter == 'F' ? "a float type"
-                                             : std::string(TypeName(LetterType(letter, inst.type())));
+      std::string expected =
+          expected_or_none != Type::kNone ? std::string(TypeName(expected_or_none))
+          : letter == 'I'                 ? "an integer type"
+          : letter == 'F'                 ? "a float type"
+                                          : std::string(TypeName(LetterType(letter, inst.type())));
       return FailAt(inst, absl::StrCat("operand ", i, " (v", arg.id, ") has type ",
                                        TypeName(actual), ", expected ", expected));
     }
@@ -235,8 +234,8 @@ class Verifier {
       expected_count += tail.size();
     }
     if (inst.args.size() != expected_count) {
-      return FailAt(inst, absl::StrCat("expected ", expected_count, " operands, got ",
-                                       inst.args.size()));
+      return FailAt(inst,
+                    absl::StrCat("expected ", expected_count, " operands, got ", inst.args.size()));
     }
     for (size_t i = 0; i < fixed; ++i) {
       KILN_RETURN_IF_ERROR(CheckOperand(inst, i, Type::kNone, info.operands[i]));
@@ -260,7 +259,8 @@ class Verifier {
       Value result = inst.results()[i];
       ValueDef def = fn_.def(result);
       if (!fn_.IsDefined(result) || def.inst != &inst || def.index != i) {
-        return FailAt(inst, absl::StrCat("result v", result.id, " is not recorded as defined here"));
+        return FailAt(inst,
+                      absl::StrCat("result v", result.id, " is not recorded as defined here"));
       }
       actual.push_back(fn_.value_type(result));
     }
@@ -277,8 +277,8 @@ class Verifier {
     if (format == Format::kBranchTable) {
       if (inst.targets.empty()) return FailAt(inst, "br_table has no default target");
     } else if (inst.targets.size() != expected) {
-      return FailAt(inst, absl::StrCat("expected ", expected, " branch targets, got ",
-                                       inst.targets.size()));
+      return FailAt(
+          inst, absl::StrCat("expected ", expected, " branch targets, got ", inst.targets.size()));
     }
     for (const BlockCall& call : inst.targets) {
       if (call.block == nullptr || !call.block->in_layout() ||

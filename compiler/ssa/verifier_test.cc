@@ -60,8 +60,10 @@ TEST_CASE("verifier rejects each broken rule with a message naming the place", "
       // Operand types follow the table.
       {"function %f(ref, i64) {\nblock0(v0: ref, v1: i64):\n    v2 = iconst.i32 1\n"
        "    v3 = iadd.i32 v2, v1\n    return\n}\n",
-       "verifier: operand 1 (v1) has type i64, expected i32 in `v3 = iadd.i32 v2, v1` (block0, v3)"},
-      {"function %f(ref, f32) {\nblock0(v0: ref, v1: f32):\n    trapz v1, unreachable\n    return\n}\n",
+       "verifier: operand 1 (v1) has type i64, expected i32 in `v3 = iadd.i32 v2, v1` (block0, "
+       "v3)"},
+      {"function %f(ref, f32) {\nblock0(v0: ref, v1: f32):\n    trapz v1, unreachable\n    "
+       "return\n}\n",
        "verifier: operand 0 (v1) has type f32, expected an integer type"},
       {"function %f(ref) {\nblock0(v0: ref):\n    v1 = load.i32 mem0 v0\n    return\n}\n",
        "verifier: operand 0 (v0) has type ref, expected i32 in `v1 = load.i32 mem0 v0`"},
@@ -82,7 +84,8 @@ TEST_CASE("verifier rejects each broken rule with a message naming the place", "
       // Block calls pass one argument per parameter, of its type.
       {"function %f(ref) {\nblock0(v0: ref):\n    jump block1\nblock1(v1: i32):\n    return\n}\n",
        "verifier: block1 takes 1 arguments, got 0 in `jump block1` (block0, inst 0)"},
-      {"function %f(ref) {\nblock0(v0: ref):\n    jump block1(v0)\nblock1(v1: i32):\n    return\n}\n",
+      {"function %f(ref) {\nblock0(v0: ref):\n    jump block1(v0)\nblock1(v1: i32):\n    "
+       "return\n}\n",
        "verifier: argument 0 to block1 (v0) has type ref, expected i32"},
       // Definitions dominate their uses: across blocks...
       {"function %f(ref, i32) {\nblock0(v0: ref, v1: i32):\n    brif v1, block1, block2\n"
@@ -102,11 +105,13 @@ TEST_CASE("verifier rejects each broken rule with a message naming the place", "
       {"function %f(ref) {\nblock0(v0: ref):\n    return v1\nblock1:\n    v1 = iconst.i32 1\n"
        "    return v1\n}\n",
        "expected 0 operands, got 1"},
-      {"function %f(ref) -> i32 {\nblock0(v0: ref):\n    return v1\nblock1:\n    v1 = iconst.i32 1\n"
+      {"function %f(ref) -> i32 {\nblock0(v0: ref):\n    return v1\nblock1:\n    v1 = iconst.i32 "
+       "1\n"
        "    return v1\n}\n",
        "verifier: v1 does not dominate this use in `return v1` (block0, inst 0)"},
       // Immediates are in range.
-      {"function %f(ref) {\nblock0(v0: ref):\n    v1 = vconst 0x0\n    v2 = i32x4.extract_lane v1, 4\n"
+      {"function %f(ref) {\nblock0(v0: ref):\n    v1 = vconst 0x0\n    v2 = i32x4.extract_lane v1, "
+       "4\n"
        "    return\n}\n",
        "verifier: lane index out of range in `v2 = i32x4.extract_lane v1, 4` (block0, v2)"},
       {"function %f(ref) {\nblock0(v0: ref):\n    v1 = vconst 0x0\n"
@@ -130,8 +135,8 @@ TEST_CASE("verifier catches what only the API can break", "[ssa]") {
 
   SECTION("an operand whose definition was removed") {
     fn.RemoveInst(fn.def(one).inst);
-    CHECK_THAT(Verify(fn), StatusIs(absl::StatusCode::kInternal,
-                                    "verifier: operand 0 is undefined value v1"));
+    CHECK_THAT(Verify(fn),
+               StatusIs(absl::StatusCode::kInternal, "verifier: operand 0 is undefined value v1"));
   }
   SECTION("results that disagree with the table") {
     fn.def(sum).inst->set_opcode(Opcode::kIcmp, Type::kI64);
@@ -156,7 +161,8 @@ TEST_CASE("verifier catches what only the API can break", "[ssa]") {
   }
   SECTION("a function without blocks") {
     Function empty("empty", Signature{});
-    CHECK_THAT(Verify(empty), StatusIs(absl::StatusCode::kInternal, "verifier: function has no blocks"));
+    CHECK_THAT(Verify(empty),
+               StatusIs(absl::StatusCode::kInternal, "verifier: function has no blocks"));
   }
 }
 
