@@ -18,6 +18,8 @@
 // as its preheader; otherwise a new block with the header's parameters is inserted before
 // the header and the outside branches are redirected to it.
 //
+// Preheaders that end up with nothing hoisted into them are removed again.
+//
 // Requires: the loop forest (PassContext). Invalidates: the CFG analyses when it inserts
 // preheaders (the pass manager drops them afterwards; the pass recomputes them itself after
 // inserting).
@@ -35,17 +37,28 @@ using ssa::BlockCall;
 using ssa::Inst;
 using ssa::Value;
 
+// Preheader is the block a loop's header is entered from, and whether licm made it.
+struct Preheader {
+  Block* block = nullptr;
+  bool created = false;
+  std::vector<Block*> outside_preds;  // the blocks redirected to a created preheader
+};
+
 // FindOrMakePreheader returns the block from which the loop's header is entered, creating it
 // when the header has several outside predecessors or the only one branches elsewhere too.
-Block* FindOrMakePreheader(ssa::Function& fn, const ssa::Cfg& cfg, const LoopForest& loops,
-                           int loop_index, PassContext& ctx) {
+Preheader FindOrMakePreheader(ssa::Function& fn, const ssa::Cfg& cfg, const LoopForest& loops,
+                              int loop_index) {
   Block* header = loops.loop(loop_index).header;
-  std::vector<Block*> outside;
+  Preheader result;
   for (Block* pred : cfg.preds(header)) {
-    if (!loops.Contains(loop_index, pred)) outside.push_back(pred);
+    if (!loops.Contains(loop_index, pred)) result.outside_preds.push_back(pred);
   }
-  if (outside.empty()) return nullptr;  // entered only from the function entry itself
-  if (outside.size() == 1 && cfg.succs(outside[0]).size() == 1) return outside[0];
+  // The entry block has no predecessors, so every loop has an outside one; be safe anyway.
+  if (result.outside_preds.empty()) return result;
+  if (result.outside_preds.size() == 1 && cfg.succs(result.outside_preds[0]).size() == 1) {
+    result.block = result.outside_preds[0];
+    return result;
+  }
 
   Block* preheader = fn.CreateBlock();
   std::vector<Value> params;
@@ -55,14 +68,30 @@ Block* FindOrMakePreheader(ssa::Function& fn, const ssa::Cfg& cfg, const LoopFor
   Inst* jump = fn.CreateInst(ssa::Opcode::kJump);
   jump->targets.push_back(BlockCall{header, {params.begin(), params.end()}});
   fn.Append(preheader, jump);
-  for (Block* pred : outside) {
+  for (Block* pred : result.outside_preds) {
     for (BlockCall& call : pred->terminator()->targets) {
       if (call.block == header) call.block = preheader;
     }
   }
   fn.MoveBlockBefore(preheader, header);
-  ctx.Count("preheaders");
-  return preheader;
+  result.block = preheader;
+  result.created = true;
+  return result;
+}
+
+// RemoveIfEmpty undoes a created preheader that received nothing: its predecessors branch to
+// the header again with the same arguments, which the preheader only forwarded.
+bool RemoveIfEmpty(ssa::Function& fn, const Preheader& preheader) {
+  Block* block = preheader.block;
+  if (!preheader.created || block->first() != block->terminator()) return false;
+  Block* header = block->terminator()->targets[0].block;
+  for (Block* pred : preheader.outside_preds) {
+    for (BlockCall& call : pred->terminator()->targets) {
+      if (call.block == block) call.block = header;
+    }
+  }
+  fn.RemoveBlock(block);
+  return true;
 }
 
 // Hoist moves the invariant instructions of one loop to `preheader`.
@@ -108,24 +137,27 @@ void RunLicm(ssa::Function& fn, PassContext& ctx) {
 
   // Preheaders first, for every loop; then fresh loops, in which an inner loop's new
   // preheader belongs to the enclosing loop, so what is hoisted into it can move on out.
-  std::vector<Block*> preheader_of(fn.num_block_ids(), nullptr);
+  std::vector<Preheader> preheaders;
+  std::vector<int> preheader_of(fn.num_block_ids(), -1);  // by header id
   {
     const LoopForest& loops = ctx.Loops();
     const ssa::Cfg& cfg = ctx.Cfg();
-    std::vector<std::pair<Block*, Block*>> found;
     for (size_t i = 0; i < loops.loops().size(); ++i) {
-      Block* preheader = FindOrMakePreheader(fn, cfg, loops, static_cast<int>(i), ctx);
-      found.emplace_back(loops.loop(static_cast<int>(i)).header, preheader);
+      preheader_of[loops.loop(static_cast<int>(i)).header->id()] =
+          static_cast<int>(preheaders.size());
+      preheaders.push_back(FindOrMakePreheader(fn, cfg, loops, static_cast<int>(i)));
     }
-    preheader_of.resize(fn.num_block_ids(), nullptr);
-    for (auto [header, preheader] : found) preheader_of[header->id()] = preheader;
   }
   ctx.InvalidateCfg();
 
   const LoopForest& loops = ctx.Loops();
   for (int i = static_cast<int>(loops.loops().size()) - 1; i >= 0; --i) {
-    Block* preheader = preheader_of[loops.loop(i).header->id()];
-    if (preheader != nullptr) Hoist(fn, loops, i, preheader, ctx);
+    const Preheader& preheader = preheaders[preheader_of[loops.loop(i).header->id()]];
+    if (preheader.block != nullptr) Hoist(fn, loops, i, preheader.block, ctx);
+  }
+  // A preheader that received nothing would only cost a jump.
+  for (const Preheader& preheader : preheaders) {
+    if (preheader.created && !RemoveIfEmpty(fn, preheader)) ctx.Count("preheaders");
   }
 }
 
