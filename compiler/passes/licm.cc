@@ -73,25 +73,46 @@ Preheader FindOrMakePreheader(ssa::Function& fn, const ssa::Cfg& cfg, const Loop
       if (call.block == header) call.block = preheader;
     }
   }
-  fn.MoveBlockBefore(preheader, header);
   result.block = preheader;
   result.created = true;
   return result;
 }
 
-// RemoveIfEmpty undoes a created preheader that received nothing: its predecessors branch to
-// the header again with the same arguments, which the preheader only forwarded.
-bool RemoveIfEmpty(ssa::Function& fn, const Preheader& preheader) {
+// UndoIfEmpty redirects the predecessors of a created preheader that received nothing back
+// to the header, with the same arguments, which the preheader only forwarded. Returns whether
+// it did; the block then leaves the layout in PlacePreheaders.
+bool UndoIfEmpty(const Preheader& preheader) {
   Block* block = preheader.block;
-  if (!preheader.created || block->first() != block->terminator()) return false;
+  if (block->first() != block->terminator()) return false;
   Block* header = block->terminator()->targets[0].block;
   for (Block* pred : preheader.outside_preds) {
     for (BlockCall& call : pred->terminator()->targets) {
       if (call.block == block) call.block = header;
     }
   }
-  fn.RemoveBlock(block);
   return true;
+}
+
+// PlacePreheaders lays out each kept preheader right before its header and drops the undone
+// ones, in one pass over the layout (created blocks start at its end).
+void PlacePreheaders(ssa::Function& fn, const std::vector<Preheader>& preheaders,
+                     const std::vector<bool>& keep) {
+  std::vector<Block*> before_header(fn.num_block_ids(), nullptr);
+  std::vector<bool> created(fn.num_block_ids(), false);
+  for (size_t i = 0; i < preheaders.size(); ++i) {
+    if (!preheaders[i].created) continue;
+    Block* block = preheaders[i].block;
+    created[block->id()] = true;
+    if (keep[i]) before_header[block->terminator()->targets[0].block->id()] = block;
+  }
+  std::vector<Block*> layout;
+  layout.reserve(fn.blocks().size());
+  for (Block* block : fn.blocks()) {
+    if (created[block->id()]) continue;
+    if (Block* preheader = before_header[block->id()]) layout.push_back(preheader);
+    layout.push_back(block);
+  }
+  fn.SetLayout(std::move(layout));
 }
 
 // Hoist moves the invariant instructions of one loop to `preheader`.
@@ -156,9 +177,15 @@ void RunLicm(ssa::Function& fn, PassContext& ctx) {
     if (preheader.block != nullptr) Hoist(fn, loops, i, preheader.block, ctx);
   }
   // A preheader that received nothing would only cost a jump.
-  for (const Preheader& preheader : preheaders) {
-    if (preheader.created && !RemoveIfEmpty(fn, preheader)) ctx.Count("preheaders");
+  std::vector<bool> keep(preheaders.size(), false);
+  bool any_created = false;
+  for (size_t i = 0; i < preheaders.size(); ++i) {
+    if (!preheaders[i].created) continue;
+    any_created = true;
+    keep[i] = !UndoIfEmpty(preheaders[i]);
+    if (keep[i]) ctx.Count("preheaders");
   }
+  if (any_created) PlacePreheaders(fn, preheaders, keep);
 }
 
 }  // namespace kiln::passes
