@@ -156,7 +156,8 @@ TEST_CASE("blocks can be created, moved in the layout and removed", "[ssa]") {
   // Route the entry through the preheader.
   Inst* jump = fn.entry()->terminator();
   BlockCall old = jump->targets[0];
-  jump->targets[0] = BlockCall{preheader, {}};
+  jump->targets[0].block = preheader;
+  jump->targets[0].args.clear();
   Builder b(fn);
   b.SetInsertPoint(preheader);
   b.Jump(old.block, old.args);

@@ -422,11 +422,11 @@ class Parser {
     return value;
   }
 
-  absl::StatusOr<uint8_t> ParseLane(Opcode opcode) {
+  // ParseLane reads a lane index; the verifier checks it against the opcode's lane count.
+  absl::StatusOr<uint8_t> ParseLane() {
     size_t start = pos_;
     KILN_ASSIGN_OR_RETURN(uint64_t lane, ParseUnsignedLiteral("a lane index"));
     if (lane > 255) return ErrorAt(start, "lane index out of range");
-    (void)opcode;
     return static_cast<uint8_t>(lane);
   }
 
@@ -592,7 +592,7 @@ class Parser {
         KILN_RETURN_IF_ERROR(Expect(','));
         KILN_RETURN_IF_ERROR(Expect('['));
         for (int i = 0; i < 16; ++i) {
-          KILN_ASSIGN_OR_RETURN(inst->bytes[i], ParseLane(inst->opcode()));
+          KILN_ASSIGN_OR_RETURN(inst->bytes[i], ParseLane());
         }
         return Expect(']');
       }
@@ -601,7 +601,7 @@ class Parser {
         inst->args.push_back(first);
         KILN_RETURN_IF_ERROR(ParseRemainingOperands(inst));
         KILN_RETURN_IF_ERROR(Expect(','));
-        KILN_ASSIGN_OR_RETURN(inst->lane, ParseLane(inst->opcode()));
+        KILN_ASSIGN_OR_RETURN(inst->lane, ParseLane());
         return absl::OkStatus();
       }
       case Format::kIntCompare:
@@ -627,7 +627,7 @@ class Parser {
         KILN_RETURN_IF_ERROR(ParseRemainingOperands(inst));
         if (info.format == Format::kMemoryLane) {
           KILN_RETURN_IF_ERROR(Expect(','));
-          KILN_ASSIGN_OR_RETURN(inst->lane, ParseLane(inst->opcode()));
+          KILN_ASSIGN_OR_RETURN(inst->lane, ParseLane());
         }
         return absl::OkStatus();
       }
@@ -744,8 +744,8 @@ class Parser {
     } else {
       pos_ = start;
     }
-    Opcode opcode;
-    Type type;
+    Opcode opcode = Opcode::kIconst;
+    Type type = Type::kNone;
     SkipBlanks();
     size_t op_pos = pos_;
     KILN_RETURN_IF_ERROR(ParseOpcode(&opcode, &type));
