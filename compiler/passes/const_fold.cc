@@ -9,6 +9,9 @@
 //   x + 0, x - 0, x * 1, x | 0, x ^ 0, x & -1, x << 0 (count mod width), x / 1  →  x
 //   x * 0, x & 0  →  0;   x | -1  →  -1;   x - x, x ^ x, x urem 1, x srem 1, x srem -1  →  0
 //   x & x, x | x  →  x;   icmp of x with itself  →  1 for eq/sle/sge/ule/uge, else 0
+//   icmp ult x, 0  →  0;   icmp uge x, 0  →  1
+//   icmp ne c, 0  →  c  and  icmp eq c, 0  →  c's comparison inverted, when c is a comparison
+//   (floats: only eq and ne invert, because of NaN)
 //   select c, x, x  →  x;   select on a constant  →  the chosen operand
 // Floats get only what holds bit for bit: fneg(fneg x) → x, fabs(fneg x) and fabs(fabs x) →
 // fabs x. x + 0.0 is not x (-0.0 + 0.0 is +0.0), and x * 1.0 is not x either: Wasm requires a
@@ -17,6 +20,7 @@
 // Traps and branches: trapz on a non-zero constant and trapnz on zero never trap and go;
 // brif on a constant, and brif whose two targets are the same call, become jump; br_table on
 // a constant jumps to the entry it selects. The untaken blocks stay for unreachable_blocks.
+// brif on `icmp ne x, 0` branches on x, and on `icmp eq x, 0` on x with swapped targets.
 //
 // Requires: nothing. Visits reachable blocks in reverse postorder so that operands are folded
 // before their users, then unreachable ones. Invalidates: the CFG analyses (branches fold).
@@ -208,7 +212,7 @@ class Folder {
         if (IsInt(y, 1) || IsInt(y, ~uint64_t{0})) return Simplified(inst, 0);
         return;
       case Opcode::kIcmp:
-        if (!same) return;
+        if (!same) return SimplifyCompareWithZero(inst);
         switch (inst->int_cc()) {
           case IntCC::kEq:
           case IntCC::kSle:
@@ -227,6 +231,38 @@ class Folder {
       default:
         return;
     }
+  }
+
+  // SimplifyCompareWithZero handles `icmp cc x, 0`: unsigned x < 0 is never true and x >= 0
+  // always is; and when x is itself a comparison (0 or 1), x != 0 is x and x == 0 is the
+  // inverted comparison (Wasm's eqz of a comparison). For floats only eq and ne invert
+  // exactly: !(a < b) is not a >= b when a NaN is involved.
+  void SimplifyCompareWithZero(Inst* inst) {
+    if (!IsInt(inst->args[1], 0)) return;
+    const IntCC cc = inst->int_cc();
+    if (cc == IntCC::kUlt) return Simplified(inst, 0);
+    if (cc == IntCC::kUge) return Simplified(inst, 1);
+    if (cc != IntCC::kEq && cc != IntCC::kNe) return;
+    const Inst* compare = fn_.def(inst->args[0]).inst;
+    if (compare == nullptr) return;
+    const bool is_icmp = compare->opcode() == Opcode::kIcmp;
+    const bool is_fcmp = compare->opcode() == Opcode::kFcmp;
+    if (!is_icmp && !is_fcmp) return;
+    if (cc == IntCC::kNe) return Replace(inst, inst->args[0]);
+    uint32_t inverted;
+    if (is_icmp) {
+      inverted = static_cast<uint32_t>(ssa::InvertIntCC(compare->int_cc()));
+    } else if (compare->float_cc() == ssa::FloatCC::kEq) {
+      inverted = static_cast<uint32_t>(ssa::FloatCC::kNe);
+    } else if (compare->float_cc() == ssa::FloatCC::kNe) {
+      inverted = static_cast<uint32_t>(ssa::FloatCC::kEq);
+    } else {
+      return;
+    }
+    inst->set_opcode(compare->opcode(), compare->type());
+    inst->args = compare->args;
+    inst->index = inverted;
+    ctx_.Count("simplified");
   }
 
   void SimplifySelect(Inst* inst) {
@@ -259,7 +295,25 @@ class Folder {
     ctx_.Count("removed_traps");
   }
 
+  // BranchOnTest makes `brif (icmp ne x, 0)` branch on x, and `brif (icmp eq x, 0)` branch
+  // on x with the targets swapped (x is i32, as brif's operand must be).
+  void BranchOnTest(Inst* inst) {
+    const Inst* test = fn_.def(inst->args[0]).inst;
+    if (test == nullptr || test->opcode() != Opcode::kIcmp || test->type() != Type::kI32 ||
+        !IsInt(test->args[1], 0)) {
+      return;
+    }
+    if (test->int_cc() == IntCC::kEq) {
+      std::swap(inst->targets[0], inst->targets[1]);
+    } else if (test->int_cc() != IntCC::kNe) {
+      return;
+    }
+    inst->args[0] = test->args[0];
+    ctx_.Count("simplified");
+  }
+
   void FoldBranch(Inst* inst) {
+    if (inst->opcode() == Opcode::kBrif) BranchOnTest(inst);
     std::optional<Constant> cond = ConstantOf(inst->args[0]);
     size_t taken;
     if (inst->opcode() == Opcode::kBrif) {
