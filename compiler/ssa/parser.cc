@@ -28,6 +28,10 @@ bool IsWordChar(char c) {
 
 bool IsBareNameChar(char c) { return IsWordChar(c) || c == '$' || c == '-'; }
 
+// kMaxId bounds value and block ids: tables are indexed by id, so a hostile `v4000000000`
+// must not allocate gigabytes.
+constexpr uint32_t kMaxId = 1u << 24;
+
 // ParseIndexed reads "<prefix><decimal>" (v12, block3, mem0, fn7, sig2).
 std::optional<uint32_t> ParseIndexed(absl::string_view word, absl::string_view prefix) {
   if (!absl::ConsumePrefix(&word, prefix) || word.empty()) return std::nullopt;
@@ -189,6 +193,9 @@ class Parser {
     if (!id) {
       pos_ = start;
       return Expected(what);
+    }
+    if ((prefix == "v" || prefix == "block") && *id >= kMaxId) {
+      return ErrorAt(start, absl::StrCat(word, ": id too large (the limit is ", kMaxId, ")"));
     }
     return *id;
   }

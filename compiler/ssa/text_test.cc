@@ -360,6 +360,10 @@ TEST_CASE("parse errors name the line and column", "[ssa]") {
       {"function %f(ref) {\nblock0(v0: ref):\n    v1 = fconst.f32 nan:0x800000\n}\n",
        "3:21: bad NaN payload"},
       {"func %f(ref) {\n}\n", "1:1: expected 'function', got 'func'"},
+      {"function %f(ref) {\nblock0(v0: ref):\n    return v4000000000\n}\n",
+       "3:12: v4000000000: id too large"},
+      {"function %f(ref) {\nblock0(v0: ref):\n    jump block99999999\n}\n",
+       "3:10: block99999999: id too large"},
   }));
   CAPTURE(text);
   CHECK_THAT(ParseFunctions(text).status(), StatusIs(absl::StatusCode::kInvalidArgument, error));
