@@ -25,6 +25,11 @@ struct EntryFrame {
   // the frame pointer of the Wasm function at that point.
   uintptr_t trap_pc = 0;
   uintptr_t trap_fp = 0;
+  // backtrace holds the return addresses into kiln code found by walking the frame-pointer
+  // chain from trap_fp when the trap happened (the frames are gone once the landing pad ran).
+  static constexpr int kMaxBacktrace = 16;
+  uintptr_t backtrace[kMaxBacktrace] = {};
+  int backtrace_size = 0;
   // stack_limit is the lowest stack address Wasm may use on this thread (with a margin).
   uintptr_t stack_limit = 0;
 };
