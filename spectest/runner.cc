@@ -1,4 +1,4 @@
-// The spec-suite runner's judging and file handling; see runner.h for the rules.
+// The spec-suite runner's file handling, tallies and summary lines; judging is session.cc.
 #include "spectest/runner.h"
 
 #include <algorithm>
@@ -11,85 +11,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "compiler/text/wat_parser.h"
-#include "compiler/wasm/decoder.h"
-#include "compiler/wasm/validator.h"
+#include "absl/time/clock.h"
+#include "spectest/session.h"
 
 namespace kiln::spectest {
-namespace {
-
-// -- Module checks --------------------------------------------------------------------------
-
-// Stage is how far a module got through the pipeline.
-enum class Stage : uint8_t { kParse, kDecode, kValidate, kAccepted };
-
-// ModuleCheck is where a module stopped, and the error that stopped it.
-struct ModuleCheck {
-  Stage failed_at = Stage::kAccepted;
-  absl::Status status;
-};
-
-absl::string_view StageError(Stage stage) {
-  switch (stage) {
-    case Stage::kParse: return "text parser rejected it";
-    case Stage::kDecode: return "decoder rejected it";
-    case Stage::kValidate: return "validator rejected it";
-    case Stage::kAccepted: return "accepted";
-  }
-  return "unknown stage";
-}
-
-// CheckModule runs a script module through parsing (of quoted text), decoding and validation.
-ModuleCheck CheckModule(const text::ScriptModule& module) {
-  if (!module.parsed.ok()) return {Stage::kParse, module.parsed.status()};
-  std::vector<uint8_t> quoted_binary;
-  const std::vector<uint8_t>* binary = &module.parsed->binary;
-  if (module.parsed->form == text::ModuleForm::kQuote) {
-    absl::StatusOr<std::vector<uint8_t>> parsed = text::ParseWat(module.parsed->quote);
-    if (!parsed.ok()) return {Stage::kParse, parsed.status()};
-    quoted_binary = *std::move(parsed);
-    binary = &quoted_binary;
-  }
-  absl::StatusOr<wasm::Module> decoded = wasm::Decode(*binary);
-  if (!decoded.ok()) return {Stage::kDecode, decoded.status()};
-  absl::Status valid = wasm::Validate(*decoded);
-  if (!valid.ok()) return {Stage::kValidate, valid};
-  return {};
-}
-
-// -- Judging --------------------------------------------------------------------------------
-
-std::string Quoted(absl::string_view text) { return absl::StrCat("\"", text, "\""); }
-
-// JudgeExpectedFailure passes when the module stopped at one of the `expected` stages.
-void JudgeExpectedFailure(const text::Command& command, std::initializer_list<Stage> expected,
-                          CommandReport& report) {
-  if (!command.module) {
-    report.result = Result::kFail;
-    report.detail = "the command has no module";
-    return;
-  }
-  ModuleCheck check = CheckModule(*command.module);
-  bool right_stage =
-      std::find(expected.begin(), expected.end(), check.failed_at) != expected.end();
-  if (!right_stage) {
-    report.result = Result::kFail;
-    report.detail = check.failed_at == Stage::kAccepted
-                        ? absl::StrCat("expected ", Quoted(command.message),
-                                       ", but the module was accepted")
-                        : absl::StrCat("expected ", Quoted(command.message), ", but the ",
-                                       StageError(check.failed_at), ": ",
-                                       check.status.message());
-    return;
-  }
-  report.result = Result::kPass;
-  report.message_mismatch = !absl::StartsWith(check.status.message(), command.message);
-  report.detail = absl::StrCat(report.message_mismatch ? "message mismatch: " : "", "expected ",
-                               Quoted(command.message), ", got ",
-                               Quoted(check.status.message()));
-}
-
-}  // namespace
 
 absl::string_view ResultName(Result result) {
   switch (result) {
@@ -121,48 +46,8 @@ Tally TallyFile(const FileReport& report) {
   return tally;
 }
 
-CommandReport JudgeCommand(const text::Command& command) {
-  CommandReport report;
-  report.line = command.line;
-  report.type = std::string(text::CommandTypeName(command.type));
-  switch (command.type) {
-    case text::CommandType::kModule: {
-      if (!command.module) {
-        report.result = Result::kFail;
-        report.detail = "the command has no module";
-        break;
-      }
-      ModuleCheck check = CheckModule(*command.module);
-      if (check.failed_at == Stage::kAccepted) {
-        report.result = Result::kPass;
-      } else {
-        report.result = Result::kFail;
-        report.detail = absl::StrCat(StageError(check.failed_at), ": ", check.status.message());
-      }
-      break;
-    }
-    case text::CommandType::kAssertMalformed:
-      JudgeExpectedFailure(command, {Stage::kParse, Stage::kDecode}, report);
-      break;
-    case text::CommandType::kAssertInvalid:
-      JudgeExpectedFailure(command, {Stage::kValidate}, report);
-      break;
-    case text::CommandType::kRegister:
-    case text::CommandType::kInvoke:
-    case text::CommandType::kGet:
-    case text::CommandType::kAssertReturn:
-    case text::CommandType::kAssertTrap:
-    case text::CommandType::kAssertExhaustion:
-    case text::CommandType::kAssertUnlinkable:
-    case text::CommandType::kAssertUninstantiable:
-      report.result = Result::kSkip;
-      report.detail = "needs execution, which kiln cannot do yet";
-      break;
-  }
-  return report;
-}
-
-FileReport RunScriptSource(std::string file, absl::string_view source) {
+FileReport RunScriptSource(std::string file, absl::string_view source,
+                           const ExecutorFactory& executors) {
   FileReport report;
   report.file = std::move(file);
   absl::StatusOr<text::Script> script = text::ParseScript(source);
@@ -170,13 +55,25 @@ FileReport RunScriptSource(std::string file, absl::string_view source) {
     report.error = absl::StrCat("cannot parse the script: ", script.status().message());
     return report;
   }
+  std::unique_ptr<Executor> executor;
+  if (executors) {
+    absl::StatusOr<std::unique_ptr<Executor>> made = executors();
+    if (!made.ok()) {
+      report.error = absl::StrCat("cannot start the runtime: ", made.status().ToString());
+      return report;
+    }
+    executor = *std::move(made);
+  }
+  ScriptSession session(executor.get());
   for (const text::Command& command : script->commands) {
-    report.commands.push_back(JudgeCommand(command));
+    report.commands.push_back(session.Judge(command));
   }
   return report;
 }
 
-FileReport RunScriptFile(const std::string& path, std::string display_name) {
+FileReport RunScriptFile(const std::string& path, std::string display_name,
+                         const ExecutorFactory& executors) {
+  absl::Time start = absl::Now();
   std::ifstream in(path, std::ios::binary);
   std::stringstream contents;
   if (in) contents << in.rdbuf();
@@ -186,7 +83,9 @@ FileReport RunScriptFile(const std::string& path, std::string display_name) {
     report.error = absl::StrCat("cannot read ", path);
     return report;
   }
-  return RunScriptSource(std::move(display_name), contents.str());
+  FileReport report = RunScriptSource(std::move(display_name), contents.str(), executors);
+  report.elapsed = absl::Now() - start;
+  return report;
 }
 
 absl::StatusOr<std::vector<WastFile>> CollectWastFiles(absl::Span<const std::string> paths) {
@@ -236,6 +135,9 @@ std::string CountsText(const Tally& tally) {
 
 std::string FileSummary(const FileReport& report) {
   std::string line = absl::StrCat(report.file, ": ", CountsText(TallyFile(report)));
+  if (report.elapsed) {
+    absl::StrAppend(&line, " in ", absl::ToInt64Milliseconds(*report.elapsed), " ms");
+  }
   if (report.error) absl::StrAppend(&line, " (", *report.error, ")");
   return line;
 }

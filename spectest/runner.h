@@ -1,12 +1,8 @@
 // The spec-suite runner: runs the commands of .wast scripts and judges each one as pass, fail
-// or skip. Until kiln can execute code, only the module-level commands are judged:
-//   module            passes when the module parses, decodes and validates;
-//   assert_malformed  passes when parsing (text, quote) or decoding (any form) fails;
-//   assert_invalid    passes when the module parses and decodes but validation fails.
-// A failure at the wrong stage (an assert_invalid module that the decoder rejects) is a fail.
-// Every command that needs execution, linking or instantiation is a skip, never a pass.
-// The expected message of a judged assertion is compared with ours as the spec's own runner
-// does (ours must start with it); a mismatch is counted for information but does not fail.
+// or skip (the rules are in session.h), tallies the verdicts and renders the summary lines.
+// Each file gets a fresh Executor from the runner's ExecutorFactory; with none, the runner
+// judges only what needs no runtime (modules through validation, assert_malformed,
+// assert_invalid) and skips the rest.
 #ifndef KILN_SPECTEST_RUNNER_H_
 #define KILN_SPECTEST_RUNNER_H_
 
@@ -17,9 +13,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "compiler/text/script.h"
+#include "spectest/executor.h"
 
 namespace kiln::spectest {
 
@@ -44,6 +42,7 @@ struct FileReport {
   std::string file;  // the name shown to the user
   std::optional<std::string> error;
   std::vector<CommandReport> commands;
+  std::optional<absl::Duration> elapsed;  // set by RunScriptFile; shown by FileSummary
 };
 
 // Tally counts verdicts.
@@ -59,14 +58,15 @@ struct Tally {
 // TallyFile counts the verdicts of one file (an unreadable file counts one failure).
 Tally TallyFile(const FileReport& report);
 
-// JudgeCommand gives the verdict on one parsed command.
-CommandReport JudgeCommand(const text::Command& command);
+// RunScriptSource parses and judges one script's source, with a fresh executor from
+// `executors` when it is set. A factory that fails makes the file an error.
+FileReport RunScriptSource(std::string file, absl::string_view source,
+                           const ExecutorFactory& executors = {});
 
-// RunScriptSource parses and judges one script's source.
-FileReport RunScriptSource(std::string file, absl::string_view source);
-
-// RunScriptFile reads `path` and judges it, naming it `display_name` in the report.
-FileReport RunScriptFile(const std::string& path, std::string display_name);
+// RunScriptFile reads `path` and judges it, naming it `display_name` in the report and
+// recording how long reading and judging took.
+FileReport RunScriptFile(const std::string& path, std::string display_name,
+                         const ExecutorFactory& executors = {});
 
 // WastFile is one script to run: where it is and how to name it.
 struct WastFile {
@@ -78,7 +78,8 @@ struct WastFile {
 // *.wast files directly inside it, sorted by name. A missing path is kNotFound.
 absl::StatusOr<std::vector<WastFile>> CollectWastFiles(absl::Span<const std::string> paths);
 
-// FileSummary is the per-file line: "core-2.0/i32.wast: 24 passed, 0 failed, 436 skipped".
+// FileSummary is the per-file line: "core-2.0/i32.wast: 24 passed, 0 failed, 436 skipped",
+// followed by " in 12 ms" when the report carries its time.
 std::string FileSummary(const FileReport& report);
 
 // TotalSummary is the last line: "spectest: P passed, F failed, S skipped".
