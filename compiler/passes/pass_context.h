@@ -42,8 +42,8 @@ class PassContext {
   void InvalidateCfg();
 
   // Count adds `n` to the counter "<running pass>.<what>" (Count("replaced") in gvn counts
-  // "gvn.replaced"): statistics for --time-passes, and tests that check a pass did (or did
-  // not) act.
+  // "gvn.replaced"): the changes PipelineStats reports per pass, and what tests check to see
+  // that a pass did (or did not) act.
   void Count(absl::string_view what, int64_t n = 1);
 
   // Counter returns a counter's value ("gvn.replaced"), 0 when never counted.
