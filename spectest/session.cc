@@ -165,6 +165,10 @@ void ScriptSession::JudgeModule(const text::Command& command, CommandReport& rep
     return unavailable(Result::kFail,
                        absl::StrCat("compilation failed: ", instantiation.compiled.ToString()));
   }
+  if (instantiation.instantiated.code() == absl::StatusCode::kUnimplemented) {
+    return unavailable(Result::kSkip, absl::StrCat("the runtime cannot instantiate it yet: ",
+                                                   instantiation.instantiated.message()));
+  }
   if (!instantiation.instantiated.ok()) {
     return unavailable(Result::kFail, absl::StrCat("instantiation failed: ",
                                                    instantiation.instantiated.ToString()));
@@ -240,6 +244,12 @@ void ScriptSession::JudgeAction(const text::Command& command, CommandReport& rep
     }
   }
 
+  if (!results.ok() && results.status().code() == absl::StatusCode::kUnimplemented) {
+    report.result = Result::kSkip;
+    report.detail = absl::StrCat("the runtime cannot run ", ActionText(action), " yet: ",
+                                 results.status().message());
+    return;
+  }
   report.result = Result::kFail;
   switch (command.type) {
     case text::CommandType::kInvoke:
@@ -327,6 +337,11 @@ void ScriptSession::JudgeInstantiationFailure(const text::Command& command,
     return;
   }
   const absl::Status& status = instantiation.instantiated;
+  if (status.code() == absl::StatusCode::kUnimplemented) {
+    report.result = Result::kSkip;
+    report.detail = absl::StrCat("the runtime cannot instantiate it yet: ", status.message());
+    return;
+  }
   if (status.ok()) {
     report.detail = absl::StrCat(expected, ", but the module instantiated");
     return;

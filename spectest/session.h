@@ -19,10 +19,11 @@
 // mismatch for information (the module-level rules above decide).
 //
 // Skips are never silent passes: without an executor, everything needing execution is a skip;
-// a module needing SIMD, or one the backend cannot compile yet (kUnimplemented), is a skip, and
-// so is every later command that depends on it (actions on it, registering it, modules that
-// import from the name it was registered under), each with the reason. Any other error is a
-// failure, and commands that depend on a failed module fail too, naming it.
+// a module needing SIMD, or one the backend cannot compile or the runtime cannot instantiate
+// yet (kUnimplemented), is a skip, and so is every later command that depends on it (actions
+// on it, registering it, modules that import from the name it was registered under), each
+// with the reason; an action the runtime reports kUnimplemented for is a skip too. Any other
+// error is a failure, and commands that depend on a failed module fail too, naming it.
 #ifndef KILN_SPECTEST_SESSION_H_
 #define KILN_SPECTEST_SESSION_H_
 

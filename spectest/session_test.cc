@@ -22,10 +22,12 @@ using wasm::ValType;
 //   exporting "unimplemented"  fails to compile with kUnimplemented,
 //   exporting "compiler_bug"   fails to compile with kInternal,
 //   importing from "missing"   fails to link ("unknown import"),
+//   importing from "future"    fails to instantiate with kUnimplemented,
 //   having a start function    traps in it ("unreachable").
 // Invoking an export returns by name: "answer" → i32 42, "nan" → f32 0x7fc00000,
 // "div0" → the divide-by-zero trap, "deep" → call stack exhausted, "elem" → uninitialized
-// element, "broken" → a non-trap error; anything else returns nothing.
+// element, "broken" → a non-trap error, "later" → kUnimplemented; anything else returns
+// nothing.
 class FakeExecutor : public Executor {
  public:
   Instantiation Instantiate(wasm::Module module) override {
@@ -38,6 +40,12 @@ class FakeExecutor : public Executor {
     for (const wasm::Import& import : module.imports) {
       if (import.module == "missing") {
         result.instantiated = absl::NotFoundError("unknown import: missing.f");
+        return result;
+      }
+    }
+    for (const wasm::Import& import : module.imports) {
+      if (import.module == "future") {
+        result.instantiated = absl::UnimplementedError("imported tables");
         return result;
       }
     }
@@ -63,6 +71,7 @@ class FakeExecutor : public Executor {
     if (name == "deep") return trap::TrapError(trap::TrapCode::kCallStackExhausted);
     if (name == "elem") return trap::TrapError(trap::TrapCode::kUninitializedElement);
     if (name == "broken") return absl::InternalError("no trampoline");
+    if (name == "later") return absl::UnimplementedError("v128 host call");
     return std::vector<RuntimeValue>{};
   }
 
@@ -226,6 +235,21 @@ TEST_CASE("a module the backend cannot compile yet skips itself and everything d
              Catch::StartsWith("imports from \"m\", which depends on the module at line 2, "
                                "which was skipped"));
   CHECK(executor.registered.empty());
+}
+
+TEST_CASE("what the runtime reports as unimplemented is skipped, with the reason",
+          "[spectest][session]") {
+  FakeExecutor executor;
+  std::vector<CommandReport> reports = Judged(R"wast(
+(module (import "future" "t" (table 1 funcref)))
+(invoke "f")
+(assert_trap (module (import "future" "t" (table 1 funcref))) "unreachable")
+(module (func (export "later")))
+(assert_return (invoke "later"))
+)wast", &executor);
+  CHECK(Verdicts(reports) == std::vector<Result>{S, S, S, P, S});
+  CHECK(reports[0].detail == "the runtime cannot instantiate it yet: imported tables");
+  CHECK(reports[4].detail == "the runtime cannot run invoke \"later\" yet: v128 host call");
 }
 
 TEST_CASE("a module that fails fails its dependants too", "[spectest][session]") {
