@@ -1,6 +1,7 @@
 // The spectest command: `bazel run //spectest -- [--json=FILE] PATH...`. Runs .wast files (or
-// every *.wast in a folder), prints one summary line per file and a total line last, and exits
-// non-zero when any command failed. Paths are relative to where `bazel run` was started.
+// every *.wast in a folder), prints one summary line per file (with its first failures below
+// it) and a total line last, and exits non-zero when any command failed. Paths are relative to
+// where `bazel run` was started.
 //
 // `--ssa-only` instead translates every function of every valid module to SSA, verifies it
 // and runs the pass pipeline with the verifier after each pass (see ssa_runner.h); it ends
@@ -38,6 +39,22 @@ int RunSsaOnly(const std::vector<kiln::spectest::WastFile>& files,
     std::printf("%s\n", line.c_str());
   }
   return total.failed == 0 ? 0 : 1;
+}
+
+// PrintFirstFailures lists a file's first failed commands under its summary line, so that a
+// failure can be found without the JSON report.
+void PrintFirstFailures(const kiln::spectest::FileReport& report) {
+  constexpr int kShown = 5;
+  int shown = 0;
+  for (const kiln::spectest::CommandReport& command : report.commands) {
+    if (command.result != kiln::spectest::Result::kFail) continue;
+    if (++shown > kShown) {
+      std::printf("  ...\n");
+      break;
+    }
+    std::printf("  line %u: %s: %s\n", command.line, command.type.c_str(),
+                command.detail.c_str());
+  }
 }
 
 int Run(int argc, char** argv) {
@@ -94,6 +111,7 @@ int Run(int argc, char** argv) {
     reports.push_back(kiln::spectest::RunScriptFile(file.path, file.display_name));
     total.Add(kiln::spectest::TallyFile(reports.back()));
     std::printf("%s\n", kiln::spectest::FileSummary(reports.back()).c_str());
+    PrintFirstFailures(reports.back());
     std::fflush(stdout);
   }
   if (!json_path.empty()) {
