@@ -12,13 +12,16 @@
 //    "unexpected content after last section". Custom sections may appear anywhere.
 //  - Cross-section checks (function/code counts, data count) happen after the last section.
 //
-// Every function body and constant expression is walked operator by operator (with the operator
-// decoding CodeReader uses, read_operator.h, inlined into the loop), tracking only which
-// constructs are open (block/loop, if, else), so that malformed code is rejected here and the
-// validator can assume well-formed operators.
+// Every function body and constant expression is walked operator by operator, tracking only
+// which constructs are open (block/loop, if, else), so that malformed code is rejected here.
+// The walk steps over the immediates of common one-byte operators by their shape alone (a
+// table built from opcodes.def, below) when they are short and certainly well formed, and
+// decodes everything else with the operator decoding CodeReader uses (read_operator.h), which
+// reports the errors.
 #include "compiler/wasm/decoder.h"
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <limits>
 #include <optional>
@@ -107,6 +110,101 @@ absl::Status AddLocation(const absl::Status& status, uint8_t section,
 // ControlKind is what an open construct accepts next: `else` is only legal right inside an
 // `if` that has not had one yet.
 enum class ControlKind : uint8_t { kBlock, kIf, kElse };
+
+// -- Stepping over operators ----------------------------------------------------------------
+
+// SkipShape is how the walk steps over a one-byte opcode without decoding it.
+enum class SkipShape : uint8_t {
+  kGeneral,    // decoded by ReadOperator: prefixes, unassigned bytes, rare or long immediates
+  kPlain,      // no immediates
+  kU32,        // one u32 LEB128 immediate (an index)
+  kS32,        // i32.const
+  kS64,        // i64.const
+  kTwoU32s,    // call_indirect: type and table
+  kMemArg,     // alignment byte, u32 offset
+  kFixed4,     // f32.const
+  kFixed8,     // f64.const
+  kBlock,      // block or loop: a one-byte block type, opens a construct
+  kIf,         // if: the same, opens a construct that may take an else
+  kElse,
+  kEnd,
+};
+
+constexpr SkipShape ShapeOf(Opcode opcode, ImmKind immediate) {
+  switch (opcode) {
+    case Opcode::kBlock:
+    case Opcode::kLoop: return SkipShape::kBlock;
+    case Opcode::kIf: return SkipShape::kIf;
+    case Opcode::kElse: return SkipShape::kElse;
+    case Opcode::kEnd: return SkipShape::kEnd;
+    default: break;
+  }
+  switch (immediate) {
+    case ImmKind::kNone: return SkipShape::kPlain;
+    case ImmKind::kLabel:
+    case ImmKind::kFunc:
+    case ImmKind::kLocal:
+    case ImmKind::kGlobal:
+    case ImmKind::kTable: return SkipShape::kU32;
+    case ImmKind::kI32: return SkipShape::kS32;
+    case ImmKind::kI64: return SkipShape::kS64;
+    case ImmKind::kCallIndirect: return SkipShape::kTwoU32s;
+    case ImmKind::kMemArg: return SkipShape::kMemArg;
+    case ImmKind::kF32: return SkipShape::kFixed4;
+    case ImmKind::kF64: return SkipShape::kFixed8;
+    default: return SkipShape::kGeneral;
+  }
+}
+
+constexpr std::array<SkipShape, 256> BuildSkipShapes() {
+  std::array<SkipShape, 256> shapes{};
+  for (size_t byte = 0; byte < 256; ++byte) {
+    const OpcodeEntry& entry = kOperatorEncodings.single[byte];
+    shapes[byte] = entry.opcode == Opcode::kCount ? SkipShape::kGeneral
+                                                  : ShapeOf(entry.opcode, entry.immediate);
+  }
+  return shapes;
+}
+
+constexpr std::array<SkipShape, 256> kSkipShapes = BuildSkipShapes();
+
+// LebLength is the length of the LEB128 at p[0, available) when it ends within five bytes (the
+// most any u32, s32 or s64 immediate the walk steps over may take), and 0 otherwise. Lengths
+// of four bytes or less are in range for every kind; a fifth byte needs InRangeAsFifthByte.
+inline uint32_t LebLength(const uint8_t* p, uint32_t available) {
+  if (ABSL_PREDICT_TRUE(available >= 5)) {
+    const uint32_t word = static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
+                          static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
+    const uint32_t last_bytes = ~word & 0x80808080u;  // the high bit of each byte that ends it
+    if (ABSL_PREDICT_TRUE(last_bytes != 0)) {
+      return static_cast<uint32_t>(__builtin_ctz(last_bytes)) / 8 + 1;
+    }
+    return p[4] < 0x80 ? 5 : 0;
+  }
+  for (uint32_t i = 0; i < available && i < 5; ++i) {
+    if (p[i] < 0x80) return i + 1;
+  }
+  return 0;
+}
+
+// InRangeAsFifthByte says whether `byte`, the last of a five-byte LEB128, keeps the number in
+// range for `shape`: an s64 takes any, a u32 only its top four bits, and an s32 needs the
+// unused bits to copy its sign bit (bit 3).
+inline bool InRangeAsFifthByte(SkipShape shape, uint8_t byte) {
+  switch (shape) {
+    case SkipShape::kS64: return true;
+    case SkipShape::kS32: return (byte & 0x78) == 0 || (byte & 0x78) == 0x78;
+    default: return byte < 0x10;
+  }
+}
+
+// SkipLeb returns the length of a well-formed LEB128 immediate of `shape` (kU32, kS32, kS64) at
+// p[0, available), or 0 for ReadOperator to decode and diagnose.
+inline uint32_t SkipLeb(SkipShape shape, const uint8_t* p, uint32_t available) {
+  const uint32_t n = LebLength(p, available);
+  if (ABSL_PREDICT_FALSE(n == 5) && !InRangeAsFifthByte(shape, p[4])) return 0;
+  return n;
+}
 
 // -- ModuleDecoder --------------------------------------------------------------------------
 
@@ -621,23 +719,83 @@ absl::Status ModuleDecoder::ReadConstExpr(ConstExpr* out) {
 
 absl::Status ModuleDecoder::WalkExpression(size_t begin, bool in_function, size_t* end) {
   const uint32_t limit = static_cast<uint32_t>(bytes_.size());
+  const uint8_t* const bytes = bytes_.data();
   uint32_t pos = static_cast<uint32_t>(begin);
   // control_[0, depth) are the open constructs; the expression itself is the outermost.
   size_t depth = 0;
   auto push = [&](ControlKind kind) {
-    if (depth == control_.size()) control_.push_back(kind);
+    if (ABSL_PREDICT_FALSE(depth == control_.size())) control_.resize(depth + 1);
     control_[depth++] = kind;
+  };
+  // The fast steps below succeed only on well-formed operators; everything else falls to the
+  // general decoding after the switch, which finds the error if there is one.
+  auto close = [&](uint32_t next) {
+    if (--depth != 0) return false;
+    *end = next;
+    return true;
   };
   push(ControlKind::kBlock);
   Instruction instruction;
   while (true) {
-    const uint32_t next = ReadSimpleOperator(bytes_.data(), pos, limit, &instruction);
-    if (ABSL_PREDICT_TRUE(next != 0)) {
-      pos = next;
-    } else {
-      KILN_RETURN_IF_ERROR(
-          ReadOperator(bytes_, &pos, limit, br_table_, select_types_, &instruction));
+    if (ABSL_PREDICT_TRUE(pos < limit)) {
+      const uint8_t* p = bytes + pos;
+      const uint32_t available = limit - pos - 1;  // bytes after the opcode
+      uint32_t n = 0;
+      const SkipShape shape = kSkipShapes[p[0]];
+      switch (shape) {
+        case SkipShape::kGeneral:
+          break;
+        case SkipShape::kPlain:
+          ++pos;
+          continue;
+        case SkipShape::kU32:
+        case SkipShape::kS32:
+        case SkipShape::kS64:
+          n = SkipLeb(shape, p + 1, available);
+          if (n == 0) break;
+          pos += 1 + n;
+          continue;
+        case SkipShape::kTwoU32s: {
+          n = SkipLeb(SkipShape::kU32, p + 1, available);
+          if (n == 0) break;
+          const uint32_t second = SkipLeb(SkipShape::kU32, p + 1 + n, available - n);
+          if (second == 0) break;
+          pos += 1 + n + second;
+          continue;
+        }
+        case SkipShape::kMemArg:
+          // One alignment byte below the limit; larger ones are malformed or multi-byte.
+          if (available < 2 || p[1] >= kMaxAlignLog2) break;
+          n = SkipLeb(SkipShape::kU32, p + 2, available - 1);
+          if (n == 0) break;
+          pos += 2 + n;
+          continue;
+        case SkipShape::kFixed4:
+          if (available < 4) break;
+          pos += 5;
+          continue;
+        case SkipShape::kFixed8:
+          if (available < 8) break;
+          pos += 9;
+          continue;
+        case SkipShape::kBlock:
+        case SkipShape::kIf:
+          if (available < 1 || (p[1] != 0x40 && !IsValType(p[1]))) break;
+          push(shape == SkipShape::kIf ? ControlKind::kIf : ControlKind::kBlock);
+          pos += 2;
+          continue;
+        case SkipShape::kElse:
+          if (control_[depth - 1] != ControlKind::kIf) break;  // reported below
+          control_[depth - 1] = ControlKind::kElse;
+          ++pos;
+          continue;
+        case SkipShape::kEnd:
+          ++pos;
+          if (close(pos)) return absl::OkStatus();
+          continue;
+      }
     }
+    KILN_RETURN_IF_ERROR(ReadOperator(bytes_, &pos, limit, br_table_, select_types_, &instruction));
     switch (instruction.opcode) {
       case Opcode::kBlock:
       case Opcode::kLoop:
@@ -655,10 +813,7 @@ absl::Status ModuleDecoder::WalkExpression(size_t begin, bool in_function, size_
         control_[depth - 1] = ControlKind::kElse;
         break;
       case Opcode::kEnd:
-        if (--depth == 0) {
-          *end = pos;
-          return absl::OkStatus();
-        }
+        if (close(pos)) return absl::OkStatus();
         break;
       case Opcode::kMemoryInit:
       case Opcode::kDataDrop:

@@ -12,12 +12,14 @@
 #include <array>
 #include <utility>
 
+#include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "compiler/base/check.h"
 #include "compiler/base/status_macros.h"
 #include "compiler/wasm/opcode.h"
+#include "compiler/wasm/read_operator.h"
 
 namespace kiln::wasm {
 namespace {
@@ -118,6 +120,80 @@ struct CodeValidator::OperatorTyping {
 
 namespace {
 
+// FastKind is how CodeValidator::TryFastPath handles a one-byte opcode.
+enum class FastKind : uint8_t {
+  kGeneral,     // anything else: decoded into an Instruction and checked by CheckInstruction
+  kFixed,       // a fixed signature and no immediates (numeric operators)
+  kConstI32,    // fixed signature, s32 immediate
+  kConstI64,    // fixed signature, s64 immediate
+  kConstF32,    // fixed signature, 4 immediate bytes
+  kConstF64,    // fixed signature, 8 immediate bytes
+  kMemArg,      // fixed signature, memarg immediate (loads and stores)
+  kLocalGet,
+  kLocalSet,
+  kLocalTee,
+  kGlobalGet,
+  kGlobalSet,
+  kCall,
+  kBlock,       // block, loop and if with an empty or one-value block type
+  kLoop,
+  kIf,
+  kEnd,
+  kBr,
+  kBrIf,
+  kReturn,
+  kDrop,
+  kSelect,      // the untyped select
+};
+
+FastKind FastKindOf(Opcode opcode, ImmKind immediate, bool special) {
+  switch (opcode) {
+    case Opcode::kBlock: return FastKind::kBlock;
+    case Opcode::kLoop: return FastKind::kLoop;
+    case Opcode::kIf: return FastKind::kIf;
+    case Opcode::kEnd: return FastKind::kEnd;
+    case Opcode::kBr: return FastKind::kBr;
+    case Opcode::kBrIf: return FastKind::kBrIf;
+    case Opcode::kReturn: return FastKind::kReturn;
+    case Opcode::kDrop: return FastKind::kDrop;
+    case Opcode::kSelect: return FastKind::kSelect;
+    case Opcode::kLocalGet: return FastKind::kLocalGet;
+    case Opcode::kLocalSet: return FastKind::kLocalSet;
+    case Opcode::kLocalTee: return FastKind::kLocalTee;
+    case Opcode::kGlobalGet: return FastKind::kGlobalGet;
+    case Opcode::kGlobalSet: return FastKind::kGlobalSet;
+    case Opcode::kCall: return FastKind::kCall;
+    default: break;
+  }
+  if (special) return FastKind::kGeneral;
+  switch (immediate) {
+    case ImmKind::kNone: return FastKind::kFixed;
+    case ImmKind::kI32: return FastKind::kConstI32;
+    case ImmKind::kI64: return FastKind::kConstI64;
+    case ImmKind::kF32: return FastKind::kConstF32;
+    case ImmKind::kF64: return FastKind::kConstF64;
+    case ImmKind::kMemArg: return FastKind::kMemArg;
+    default: return FastKind::kGeneral;
+  }
+}
+
+}  // namespace
+
+// ByteTyping is what the fast path needs of a one-byte opcode, in one small record: how to
+// read its immediates, its fixed signature (for the kinds that have one) and its name for
+// messages.
+struct CodeValidator::ByteTyping {
+  FastKind kind = FastKind::kGeneral;
+  uint8_t num_params = 0;
+  uint8_t num_results = 0;
+  ValType result = ValType::kI32;
+  ValType params[3] = {};
+  uint8_t natural_align_log2 = 0;  // kMemArg: the largest alignment the memarg may claim
+  Opcode opcode = Opcode::kNop;
+};
+
+namespace {
+
 // ChecksImmediates is false for immediates that need no check against the module, or whose
 // check belongs to the operator's hand-written rule.
 bool ChecksImmediates(ImmKind immediate) {
@@ -162,6 +238,28 @@ CodeValidator::CodeValidator(const ValidationContext& context) : c_(context) {
     return typings;
   }();
   typings_ = kTypings.data();
+  using ByteTypings = std::array<ByteTyping, 256>;
+  static const ByteTypings kByteTypings = [] {
+    ByteTypings byte_typings;
+    for (size_t byte = 0; byte < 256; ++byte) {
+      const OpcodeEntry& entry = kOperatorEncodings.single[byte];
+      ByteTyping& typing = byte_typings[byte];
+      if (entry.opcode == Opcode::kCount) continue;  // a prefix or no operator: general path
+      typing.opcode = entry.opcode;
+      typing.kind = FastKindOf(entry.opcode, entry.immediate,
+                               Info(entry.opcode).signature == Signature::kSpecial);
+      const OperatorTyping& fixed = kTypings[static_cast<size_t>(entry.opcode)];
+      typing.num_params = fixed.num_params;
+      std::copy(fixed.params, fixed.params + 3, typing.params);
+      typing.num_results = fixed.num_results;
+      typing.result = fixed.result;
+      if (typing.kind == FastKind::kMemArg) {
+        typing.natural_align_log2 = static_cast<uint8_t>(NaturalAlignmentLog2(entry.opcode));
+      }
+    }
+    return byte_typings;
+  }();
+  byte_typings_ = kByteTypings.data();
 }
 
 // -- Functions and locals ---------------------------------------------------------------------
@@ -177,15 +275,27 @@ absl::Status CodeValidator::ValidateFunction(uint32_t func_index, const Code& co
   controls_.clear();
   controls_.push_back(ControlFrame{FrameKind::kFunction, false, 0, {}, func_type_->results});
 
-  CodeReader reader(c_.module->bytes, code.body.offset, code.body.offset + code.body.size);
+  const absl::Span<const uint8_t> bytes = c_.module->bytes;
+  uint32_t pos = code.body.offset;
+  const uint32_t end = code.body.offset + code.body.size;
   Instruction inst;
-  while (!reader.AtEnd()) {
-    if (controls_.empty()) {
-      offset_ = reader.Offset();
+  while (pos < end) {
+    if (ABSL_PREDICT_FALSE(controls_.empty())) {
+      offset_ = pos;
       Fail("operators after the end of the function");
       return std::move(error_);
     }
-    KILN_RETURN_IF_ERROR(reader.Next(&inst));
+    const uint32_t fast = TryFastPath(bytes.data(), pos, end);
+    if (ABSL_PREDICT_TRUE(fast != 0)) {
+      pos = fast;
+      continue;
+    }
+    const uint32_t simple = ReadSimpleOperator(bytes.data(), pos, end, &inst);
+    if (simple != 0) {
+      pos = simple;
+    } else {
+      KILN_RETURN_IF_ERROR(ReadOperator(bytes, &pos, end, br_table_, select_types_, &inst));
+    }
     offset_ = inst.offset;
     opcode_ = inst.opcode;
     if (ABSL_PREDICT_FALSE(!CheckInstruction(inst))) return std::move(error_);
@@ -228,6 +338,155 @@ bool CodeValidator::LocalType(uint32_t index, ValType* out) const {
 }
 
 // -- One operator -----------------------------------------------------------------------------
+
+// The fast path decodes immediates only when their encoding is short and certainly well formed
+// (read_operator.h's ReadShortLeb and friends), and applies a rule only when it holds, so that
+// every error, malformed or invalid, is found and reported by the general path exactly as if
+// the fast path did not exist.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline uint32_t CodeValidator::TryFastPath(const uint8_t* bytes,
+                                                                        uint32_t pos,
+                                                                        uint32_t end) {
+  const uint8_t* p = bytes + pos;
+  const uint32_t available = end - pos - 1;  // bytes after the opcode
+  const ByteTyping& typing = byte_typings_[p[0]];
+  uint32_t length = 1;  // of the operator, once its immediates are read
+  uint32_t index = 0;
+  switch (typing.kind) {
+    case FastKind::kGeneral:
+      return 0;
+    case FastKind::kFixed:
+      break;
+    case FastKind::kConstI32:
+    case FastKind::kConstI64: {
+      int64_t value = 0;
+      const uint32_t n = ReadShortSignedLeb(p + 1, available,
+                                            typing.kind == FastKind::kConstI32 ? 32 : 64, &value);
+      if (n == 0) return 0;
+      length += n;
+      break;
+    }
+    case FastKind::kConstF32:
+      if (available < 4) return 0;
+      length += 4;
+      break;
+    case FastKind::kConstF64:
+      if (available < 8) return 0;
+      length += 8;
+      break;
+    case FastKind::kMemArg: {
+      // A one-byte alignment no larger than natural, a short offset, and memory 0 exists.
+      if (available < 2 || p[1] > typing.natural_align_log2 || c_.num_memories == 0) return 0;
+      uint32_t offset = 0;
+      const uint32_t n = ReadShortLeb(p + 2, available - 1, &offset);
+      if (n == 0) return 0;
+      length += 1 + n;
+      break;
+    }
+    case FastKind::kLocalGet:
+    case FastKind::kLocalSet:
+    case FastKind::kLocalTee: {
+      const uint32_t n = ReadShortLeb(p + 1, available, &index);
+      if (n == 0 || index >= locals_.size()) return 0;
+      const ValType local = locals_[index];
+      if (typing.kind != FastKind::kLocalGet && !PopFast(&local, 1)) return 0;
+      if (typing.kind != FastKind::kLocalSet) Push(local);
+      return pos + 1 + n;
+    }
+    case FastKind::kGlobalGet:
+    case FastKind::kGlobalSet: {
+      const uint32_t n = ReadShortLeb(p + 1, available, &index);
+      if (n == 0 || index >= c_.globals.size()) return 0;
+      const GlobalType& global = c_.globals[index];
+      if (typing.kind == FastKind::kGlobalGet) {
+        Push(global.type);
+      } else if (!global.is_mutable || !PopFast(&global.type, 1)) {
+        return 0;
+      }
+      return pos + 1 + n;
+    }
+    case FastKind::kCall: {
+      const uint32_t n = ReadShortLeb(p + 1, available, &index);
+      if (n == 0 || index >= c_.funcs.size()) return 0;
+      const FuncType& callee = *c_.funcs[index];
+      if (!PopFast(callee.params.data(), callee.params.size())) return 0;
+      PushTypes(callee.results);
+      return pos + 1 + n;
+    }
+    case FastKind::kBlock:
+    case FastKind::kLoop:
+    case FastKind::kIf: {
+      // An empty or one-value block type takes no params; type indices take the general path.
+      if (available < 1) return 0;
+      absl::Span<const ValType> results;
+      if (p[1] != 0x40) {
+        if (!IsValType(p[1])) return 0;
+        results = SingleType(static_cast<ValType>(p[1]));
+      }
+      FrameKind kind = FrameKind::kBlock;
+      if (typing.kind == FastKind::kLoop) kind = FrameKind::kLoop;
+      if (typing.kind == FastKind::kIf) {
+        const ValType condition = ValType::kI32;
+        if (!PopFast(&condition, 1)) return 0;
+        kind = FrameKind::kIf;
+      }
+      controls_.push_back(
+          ControlFrame{kind, false, static_cast<uint32_t>(operands_.size()), {}, results});
+      return pos + 2;
+    }
+    case FastKind::kEnd: {
+      // Exactly the frame's results on the stack: they stay where they are and the frame
+      // closes. An if without else must also turn its params into its results.
+      const ControlFrame& frame = controls_.back();
+      if (frame.kind == FrameKind::kIf && !(frame.params.empty() && frame.results.empty())) {
+        return 0;
+      }
+      if (operands_.size() - frame.height != frame.results.size() ||
+          !TopMatches(frame.results.data(), frame.results.size())) {
+        return 0;
+      }
+      controls_.pop_back();
+      return pos + 1;
+    }
+    case FastKind::kBr:
+    case FastKind::kBrIf: {
+      uint32_t depth = 0;
+      const uint32_t n = ReadShortLeb(p + 1, available, &depth);
+      if (n == 0 || depth >= controls_.size()) return 0;
+      const absl::Span<const ValType> label =
+          controls_[controls_.size() - 1 - depth].LabelTypes();
+      if (typing.kind == FastKind::kBr) {
+        if (!TopMatches(label.data(), label.size())) return 0;
+        MarkUnreachable();
+      } else {
+        // The condition on top, the label's types under it, which stay.
+        const ValType condition = ValType::kI32;
+        if (!TopMatches(&condition, 1) || !TopMatches(label.data(), label.size(), 1)) return 0;
+        operands_.pop_back();
+      }
+      return pos + 1 + n;
+    }
+    case FastKind::kReturn:
+      if (!TopMatches(func_type_->results.data(), func_type_->results.size())) return 0;
+      MarkUnreachable();
+      return pos + 1;
+    case FastKind::kDrop:
+      if (operands_.size() <= controls_.back().height) return 0;
+      operands_.pop_back();
+      return pos + 1;
+    case FastKind::kSelect: {
+      // Two equal numeric or vector operands under an i32 condition; the first stays.
+      const size_t size = operands_.size();
+      if (size - controls_.back().height < 3 || operands_[size - 1] != ValType::kI32) return 0;
+      const ValType type = operands_[size - 2];
+      if (type != operands_[size - 3] || type == kUnknownType || !IsSelectable(type)) return 0;
+      operands_.resize(size - 2);
+      return pos + 1;
+    }
+  }
+  if (!PopFast(typing.params, typing.num_params)) return 0;
+  if (typing.num_results != 0) Push(typing.result);
+  return pos + length;
+}
 
 bool CodeValidator::CheckInstruction(const Instruction& inst) {
   const OperatorTyping& typing = typings_[static_cast<size_t>(inst.opcode)];

@@ -3,6 +3,11 @@
 // (opcodes.def) are typed from the table; control, parametric, variable, reference and table
 // operators are typed by hand. One CodeValidator checks every function of a module and keeps
 // its stacks between functions, so validation allocates only while the stacks grow.
+//
+// The common one-byte operators (fixed signatures, locals, globals, constants, loads and
+// stores, calls) are typed straight from the body's bytes through a 256-entry table, without
+// building an Instruction; everything else, and every operator whose check fails, goes through
+// the general path (ReadOperator + CheckInstruction), which reports errors.
 #ifndef KILN_COMPILER_WASM_VALIDATE_CODE_H_
 #define KILN_COMPILER_WASM_VALIDATE_CODE_H_
 
@@ -51,11 +56,17 @@ class CodeValidator {
 
   // OperatorTyping caches an operator's immediate kind and fixed signature (see the .cc).
   struct OperatorTyping;
+  // ByteTyping says how the fast path handles a one-byte opcode (see the .cc).
+  struct ByteTyping;
 
   // The checks below return true when the rule holds. A broken rule records its message in
   // error_ and returns false, so the per-operator path passes a bool, not an absl::Status.
   void SetUpLocals(const FuncType& type, const Code& code);
   bool LocalType(uint32_t index, ValType* out) const;
+  // TryFastPath types the operator at bytes[pos] from its encoding when it is a common one whose
+  // immediates are well formed and whose rule holds. It returns the position after it, or 0
+  // with nothing changed, and then the general path must decode and check the operator.
+  uint32_t TryFastPath(const uint8_t* bytes, uint32_t pos, uint32_t end);
   bool CheckInstruction(const Instruction& inst);
   bool CheckImmediates(const Instruction& inst, ImmKind immediate);
   bool CheckSpecial(const Instruction& inst);
@@ -69,17 +80,23 @@ class CodeValidator {
   void PushTypes(absl::Span<const ValType> types) {
     for (ValType type : types) operands_.push_back(type);
   }
+  // TopMatches says whether the `n` operands just below the top `skip` ones are `expected`,
+  // all above the current frame (a polymorphic stack's missing operands do not match).
+  bool TopMatches(const ValType* expected, size_t n, size_t skip = 0) const {
+    const size_t size = operands_.size();
+    if (size - controls_.back().height < n + skip) return false;
+    const ValType* top = operands_.data() + size - skip - n;
+    for (size_t i = 0; i < n; ++i) {
+      if (top[i] != expected[i]) return false;
+    }
+    return true;
+  }
   // PopFast pops `n` operands equal to `expected` above the current frame, or changes nothing
   // and returns false (for a mismatch, too few operands, or unknown operands, which the slower
   // PopTypes handles and reports).
   bool PopFast(const ValType* expected, size_t n) {
-    const size_t size = operands_.size();
-    if (size - controls_.back().height < n) return false;
-    const ValType* top = operands_.data() + size - n;
-    for (size_t i = 0; i < n; ++i) {
-      if (top[i] != expected[i]) return false;
-    }
-    operands_.resize(size - n);
+    if (!TopMatches(expected, n)) return false;
+    operands_.resize(operands_.size() - n);
     return true;
   }
   bool Pop(ValType expected) {
@@ -112,7 +129,10 @@ class CodeValidator {
   bool FailMismatch(absl::string_view what, absl::Span<const ValType> expected, size_t shown);
 
   const ValidationContext& c_;
-  const OperatorTyping* typings_;  // indexed by Opcode
+  const OperatorTyping* typings_;    // indexed by Opcode
+  const ByteTyping* byte_typings_;   // indexed by the first byte of an operator
+  std::vector<uint32_t> br_table_;   // br_table targets of the operator being checked
+  std::vector<ValType> select_types_;  // typed select's types of the operator being checked
   std::vector<ValType> operands_;
   std::vector<ControlFrame> controls_;
   // Locals: params then declared locals, materialized up to a bound; past it (a body declaring
