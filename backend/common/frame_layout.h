@@ -65,6 +65,10 @@ class FrameLayout {
     finalized_ = true;
   }
 
+  // saved_registers are the callee-saved registers the prologue saves (set after allocation).
+  RegMask saved_registers() const { return saved_registers_; }
+  void set_saved_registers(RegMask mask) { saved_registers_ = mask; }
+
   bool finalized() const { return finalized_; }
   // frame_size is what the prologue subtracts from the stack pointer after saving registers.
   uint32_t frame_size() const { return frame_size_; }
@@ -79,6 +83,7 @@ class FrameLayout {
   std::vector<uint32_t> slot_offsets_;
   uint32_t outgoing_size_ = 0;
   uint32_t frame_size_ = 0;
+  RegMask saved_registers_ = 0;
   bool finalized_ = false;
 };
 
