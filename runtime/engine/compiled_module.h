@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "backend/compile.h"
 #include "compiler/vmctx/layout.h"
 #include "compiler/wasm/module.h"
 #include "runtime/definitions/definitions.h"
@@ -30,7 +31,7 @@ class CompiledModule {
 
  private:
   friend absl::StatusOr<std::shared_ptr<const CompiledModule>> CompileModule(
-      wasm::Module module);
+      wasm::Module module, const backend::CompileOptions& options);
 
   CompiledModule(wasm::Module module, std::unique_ptr<CodeMemory> code);
 
@@ -42,8 +43,10 @@ class CompiledModule {
 
 // CompileModule compiles `module` (decoded and validated by the caller) to native code for the
 // host ISA and places it in executable memory. Errors are those of the compiler (kInternal for
-// a compiler bug, kUnimplemented for an unsupported feature).
-absl::StatusOr<std::shared_ptr<const CompiledModule>> CompileModule(wasm::Module module);
+// a compiler bug, kUnimplemented for an unsupported feature). `options` select optimization,
+// per-pass verification and (in tests) the register allocator.
+absl::StatusOr<std::shared_ptr<const CompiledModule>> CompileModule(
+    wasm::Module module, const backend::CompileOptions& options = backend::CompileOptions());
 
 }  // namespace kiln::runtime
 

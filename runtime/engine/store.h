@@ -50,6 +50,7 @@ namespace kiln::runtime {
 
 class Instance;
 class TypeRegistry;
+struct StoreContext;
 
 // Store owns every instance created through it; they live until the store is destroyed (or,
 // for Close, until then: a closed instance only stops being callable and importable).
@@ -77,9 +78,12 @@ class Store {
   api::Module* Lookup(absl::string_view name) const;
 
  private:
-  friend class Instance;
+  StoreContext MakeStoreContext();
+  // SyncStackLimit points every instance at the calling thread's Wasm stack limit.
+  static void SyncStackLimit(void* store);
 
   std::unique_ptr<TypeRegistry> types_;
+  uintptr_t stack_limit_ = 0;
   std::vector<std::unique_ptr<Instance>> instances_;
   std::map<std::string, Instance*, std::less<>> registered_;
 };

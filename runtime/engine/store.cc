@@ -1,0 +1,89 @@
+// The store: owning instances, resolving imports by registered name, and keeping every
+// instance's stack limit on the thread that calls in.
+#include "runtime/engine/store.h"
+
+#include "absl/strings/str_cat.h"
+#include "compiler/base/status_macros.h"
+#include "runtime/instance/instance.h"
+#include "runtime/instance/type_registry.h"
+#include "runtime/trap/entry.h"
+#include "runtime/trap/signal_handlers.h"
+
+namespace kiln::runtime {
+
+Store::Store() : types_(std::make_unique<TypeRegistry>()) {
+  // Re-install over any handler set since the last store (a test framework's, say).
+  trap::InstallTrapHandlers();
+  stack_limit_ = trap::ThreadStackLimit();
+}
+
+Store::~Store() = default;
+
+StoreContext Store::MakeStoreContext() {
+  StoreContext context;
+  context.types = types_.get();
+  context.stack_limit = &stack_limit_;
+  context.sync_stack_limit = &Store::SyncStackLimit;
+  context.store = this;
+  return context;
+}
+
+void Store::SyncStackLimit(void* raw_store) {
+  auto* store = static_cast<Store*>(raw_store);
+  store->stack_limit_ = trap::ThreadStackLimit();
+  for (const std::unique_ptr<Instance>& instance : store->instances_) {
+    instance->SetStackLimit(store->stack_limit_);
+  }
+}
+
+absl::StatusOr<api::Module*> Store::Instantiate(const Context& ctx,
+                                                std::shared_ptr<const CompiledModule> compiled,
+                                                absl::string_view name) {
+  trap::InstallTrapHandlers();
+  if (stack_limit_ != trap::ThreadStackLimit()) SyncStackLimit(this);
+  auto resolve = [this](absl::string_view module,
+                        absl::string_view field) -> absl::StatusOr<Extern> {
+    auto it = registered_.find(module);
+    if (it != registered_.end()) {
+      if (std::optional<Extern> found = it->second->Export(field)) return *found;
+    }
+    return absl::NotFoundError(absl::StrCat("unknown import: \"", module, "\" \"", field, "\""));
+  };
+  std::unique_ptr<Instance> failed;
+  absl::StatusOr<std::unique_ptr<Instance>> instance = Instance::InstantiateWasm(
+      ctx, std::move(compiled), std::string(name), resolve, MakeStoreContext(), &failed);
+  if (!instance.ok()) {
+    // Keep a partly initialized instance: tables it wrote to may refer to its functions.
+    if (failed != nullptr) instances_.push_back(std::move(failed));
+    return instance.status();
+  }
+  instances_.push_back(*std::move(instance));
+  return instances_.back().get();
+}
+
+absl::StatusOr<api::Module*> Store::InstantiateHost(HostModule host) {
+  std::string name = host.name();
+  KILN_ASSIGN_OR_RETURN(std::unique_ptr<Instance> instance,
+                        Instance::InstantiateHost(std::move(host), MakeStoreContext()));
+  instances_.push_back(std::move(instance));
+  Instance* created = instances_.back().get();
+  registered_[name] = created;
+  return created;
+}
+
+absl::Status Store::Register(absl::string_view name, api::Module* instance) {
+  for (const std::unique_ptr<Instance>& owned : instances_) {
+    if (owned.get() == instance) {
+      registered_[std::string(name)] = owned.get();
+      return absl::OkStatus();
+    }
+  }
+  return absl::FailedPreconditionError("register: the module does not belong to this store");
+}
+
+api::Module* Store::Lookup(absl::string_view name) const {
+  auto it = registered_.find(name);
+  return it == registered_.end() ? nullptr : it->second;
+}
+
+}  // namespace kiln::runtime

@@ -1,0 +1,97 @@
+// Calling an export: checks, the thread's call context, EnterWasm, trap status.
+#include "runtime/instance/function.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "runtime/instance/instance.h"
+#include "runtime/trap/trap_error.h"
+
+namespace kiln::runtime {
+namespace {
+
+thread_local const Context* tls_call_context = nullptr;
+
+// CallContextScope makes `ctx` the current call context for the duration of a call.
+class CallContextScope {
+ public:
+  explicit CallContextScope(const Context* ctx) : previous_(tls_call_context) {
+    tls_call_context = ctx;
+  }
+  ~CallContextScope() { tls_call_context = previous_; }
+
+ private:
+  const Context* previous_;
+};
+
+}  // namespace
+
+const Context& CurrentCallContext() {
+  static const Context* background = new Context();
+  return tls_call_context != nullptr ? *tls_call_context : *background;
+}
+
+void CallHostFunction(void* raw_record, uint64_t* stack) {
+  auto* record = static_cast<HostFuncRecord*>(raw_record);
+  const HostFunctionImpl& impl = *record->impl;
+  absl::Span<uint64_t> slots(stack, impl.slots);
+  const Context& ctx = CurrentCallContext();
+  if (auto* module_fn = std::get_if<std::unique_ptr<api::HostModuleFunction>>(&impl.fn)) {
+    (*module_fn)->Call(ctx, *record->caller, slots);
+  } else {
+    std::get<std::unique_ptr<api::HostFunction>>(impl.fn)->Call(ctx, slots);
+  }
+}
+
+WasmFunction::WasmFunction(Instance* owner, const FuncRefRecord* record,
+                           const api::FunctionDefinition* definition,
+                           trap::TrampolineFn trampoline, uintptr_t landing_pad,
+                           uint32_t param_slots, uint32_t result_slots)
+    : owner_(owner),
+      record_(record),
+      definition_(definition),
+      trampoline_(trampoline),
+      landing_pad_(landing_pad),
+      param_slots_(param_slots),
+      result_slots_(result_slots) {}
+
+absl::StatusOr<std::vector<uint64_t>> WasmFunction::Call(const Context& ctx,
+                                                         absl::Span<const uint64_t> params) {
+  if (params.size() != param_slots_) {
+    return absl::InvalidArgumentError(absl::StrCat("expected ", param_slots_,
+                                                   " params, but passed ", params.size()));
+  }
+  std::vector<uint64_t> stack(std::max(param_slots_, result_slots_));
+  std::copy(params.begin(), params.end(), stack.begin());
+  absl::Status status = CallWithStack(ctx, absl::MakeSpan(stack));
+  if (!status.ok()) return status;
+  stack.resize(result_slots_);
+  return stack;
+}
+
+absl::Status WasmFunction::CallWithStack(const Context& ctx, absl::Span<uint64_t> stack) {
+  if (stack.size() < param_slots_ || stack.size() < result_slots_) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("stack has ", stack.size(), " slots, but the function needs ",
+                     std::max(param_slots_, result_slots_)));
+  }
+  if (owner_->IsClosed()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("module ", owner_->Name(), " is closed"));
+  }
+  if (ABSL_PREDICT_FALSE(ctx.Done())) return ctx.Err();
+  const StoreContext& store = owner_->store();
+  if (ABSL_PREDICT_FALSE(*store.stack_limit != trap::ThreadStackLimit())) {
+    store.sync_stack_limit(store.store);
+  }
+  CallContextScope scope(&ctx);
+  trap::EntryFrame frame;
+  std::optional<trap::TrapCode> trap = trap::EnterWasm(
+      trampoline_, landing_pad_, record_->vmctx, record_->code, stack.data(), &frame);
+  if (ABSL_PREDICT_FALSE(trap.has_value())) {
+    return trap::TrapError(*trap, trap::FormatBacktrace(frame));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace kiln::runtime
