@@ -136,6 +136,47 @@ TEST_CASE("frontend reads an imported memory's length through its pointer", "[fr
   CHECK(absl::StrContains(text, "vm_load.i64 v1+8"));
 }
 
+// LoopNest is `depth` nested loops, each closed by a br_if back edge, around a body that
+// increments local 0 and reads locals 1..num_locals-1 without writing them.
+std::string LoopNest(int depth, int num_locals) {
+  std::string wat = "(module (func (result i32) (local";
+  for (int i = 0; i < num_locals; ++i) wat += " i32";
+  wat += ")";
+  for (int i = 0; i < depth; ++i) wat += "(loop ";
+  wat += "(local.set 0 (i32.add (local.get 0) (i32.const 1)))";
+  for (int i = 1; i < num_locals; ++i) wat += "(drop (local.get " + std::to_string(i) + "))";
+  for (int i = 0; i < depth; ++i) wat += "(br_if 0 (local.get 0)))";
+  wat += "(local.get " + std::to_string(num_locals - 1) + ")))";
+  return wat;
+}
+
+TEST_CASE("frontend keeps only the parameters a deep loop nest needs", "[frontend]") {
+  const int depth = 300;
+  std::string text = Translate(LoopNest(depth, 8).c_str());
+  // Every header keeps exactly one parameter (local 0, written in the innermost body); the
+  // other locals' parameters fall in a cascade from the innermost header outwards.
+  int headers = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (!absl::StartsWith(line, "block") || absl::StartsWith(line, "block0")) continue;
+    if (absl::StrContains(line, "(")) {
+      ++headers;
+      CHECK_FALSE(absl::StrContains(line, ","));
+    }
+  }
+  CHECK(headers == depth);
+}
+
+TEST_CASE("frontend translates blocks nested five thousand deep", "[frontend]") {
+  std::string wat = "(module (func (param i32) (result i32)";
+  const int depth = 5000;  // the text parser allows 10000 levels of nesting
+  for (int i = 0; i < depth; ++i) wat += "(block (result i32) ";
+  wat += "(br_if 0 (i32.const 1) (local.get 0)) (drop) (local.get 0)";
+  for (int i = 0; i < depth; ++i) wat += ")";
+  wat += "))";
+  std::string text = Translate(wat.c_str());
+  CHECK(absl::StrContains(text, "return"));
+}
+
 TEST_CASE("frontend names functions from the name section when the name is plain",
           "[frontend]") {
   wasm::Module module = Load(R"((module (func) (func) (func)))");

@@ -137,80 +137,101 @@ absl::Status Translator::Finish() {
 }
 
 void Translator::CompleteLocalArguments() {
-  // Reading a local at the end of a predecessor may create parameters in other blocks, which
-  // need arguments in turn: repeat until a sweep adds none.
-  bool added = true;
-  while (added) {
-    added = false;
-    for (uint32_t block_id : locals_.Blocks()) {
-      size_t num_params = locals_.LocalParams(block_id).size();
-      if (num_params == 0) continue;
-      const std::vector<LocalSsa::Pred>& preds = locals_.Preds(block_id);
-      for (size_t p = 0; p < preds.size(); ++p) {
-        LocalSsa::Pred pred = preds[p];
-        // Neither map grows here (ArgumentFor only adds parameters to existing blocks), so
-        // the reference stays valid.
-        PendingEdge& edge = InfoOf(pred.block).pending.edges[pred.edge];
-        while (edge.local_args.size() < locals_.LocalParams(block_id).size()) {
-          LocalSsa::LocalParam param = locals_.LocalParams(block_id)[edge.local_args.size()];
-          edge.local_args.push_back(ssa::Value(locals_.ArgumentFor(pred, param)));
-          added = true;
-        }
+  // Reading a local at the end of a predecessor may create parameters in other blocks
+  // (NewLocalParam queues them in grown_blocks_), which need arguments in turn.
+  finishing_ = true;
+  for (uint32_t block_id : locals_.Blocks()) {
+    if (!locals_.LocalParams(block_id).empty()) grown_blocks_.push_back(block_id);
+  }
+  while (!grown_blocks_.empty()) {
+    uint32_t block_id = grown_blocks_.back();
+    grown_blocks_.pop_back();
+    const std::vector<LocalSsa::Pred>& preds = locals_.Preds(block_id);
+    for (size_t p = 0; p < preds.size(); ++p) {
+      LocalSsa::Pred pred = preds[p];
+      // block_info_ is a deque that does not grow here, so the reference stays valid.
+      PendingEdge& edge = InfoOf(pred.block).pending.edges[pred.edge];
+      while (edge.local_args.size() < locals_.LocalParams(block_id).size()) {
+        LocalSsa::LocalParam param = locals_.LocalParams(block_id)[edge.local_args.size()];
+        edge.local_args.push_back(ssa::Value(locals_.ArgumentFor(pred, param)));
       }
     }
   }
+  finishing_ = false;
 }
 
-ssa::Value Translator::Resolve(ssa::Value value) const {
+ssa::Value Translator::Resolve(ssa::Value value) {
   auto it = aliases_.find(value);
-  while (it != aliases_.end()) {
-    value = it->second;
-    it = aliases_.find(value);
+  if (it == aliases_.end()) return value;
+  ssa::Value root = it->second;
+  for (auto next = aliases_.find(root); next != aliases_.end(); next = aliases_.find(root)) {
+    root = next->second;
   }
-  return value;
+  // Path compression: chains (a loop nest whose parameters fall one after another) would
+  // otherwise be walked again for every use.
+  while (value != root) {
+    auto link = aliases_.find(value);
+    ssa::Value next = link->second;
+    link->second = root;
+    value = next;
+  }
+  return root;
 }
 
 void Translator::RemoveTrivialParams() {
-  // incoming[block] lists the edges into each block (pred block, edge index).
-  absl::flat_hash_map<uint32_t, std::vector<LocalSsa::Pred>> incoming;
-  for (uint32_t block_id : locals_.Blocks()) incoming[block_id] = locals_.Preds(block_id);
-
-  auto arg_of = [&](const LocalSsa::Pred& pred, uint32_t num_label, size_t k) {
-    const PendingEdge& edge = InfoOf(pred.block).pending.edges[pred.edge];
-    return k < num_label ? edge.label_args[k] : edge.local_args[k - num_label];
+  // Braun et al.'s tryRemoveTrivialPhi over all parameters: a parameter is trivial when every
+  // incoming argument is one value or the parameter itself, and is then replaced by that value
+  // (recorded in aliases_, which Resolve follows). Removing one can make others trivial.
+  // Instead of the paper's recursion over users, which rewrites the same argument slots again
+  // and again in deep loop nests, whole sweeps run until one changes nothing. Sweeps go from
+  // the last block created to the first: inner blocks come later, and their parameters tend
+  // to fall first (an inner header's parameter feeds the outer one's back edge), so a cascade
+  // usually settles in one sweep.
+  struct Param {
+    ssa::Value value;
+    std::vector<const ssa::Value*> args;  // one slot per incoming edge
   };
+  std::vector<Param> params;
+  for (uint32_t block_id : locals_.Blocks()) {
+    ssa::Block* block = fn_.block(block_id);
+    const std::vector<LocalSsa::Pred>& preds = locals_.Preds(block_id);
+    if (block == entry_ || preds.empty()) continue;
+    uint32_t num_label = InfoOf(block_id).num_label_params;
+    for (size_t k = 0; k < block->params().size(); ++k) {
+      Param param;
+      param.value = block->params()[k];
+      param.args.reserve(preds.size());
+      for (const LocalSsa::Pred& pred : preds) {
+        const PendingEdge& edge = InfoOf(pred.block).pending.edges[pred.edge];
+        param.args.push_back(k < num_label ? &edge.label_args[k]
+                                           : &edge.local_args[k - num_label]);
+      }
+      params.push_back(std::move(param));
+    }
+  }
 
-  // Removing one parameter can make another trivial (Braun et al.'s recursion over users);
-  // iterate to a fixpoint.
+  std::vector<bool> removed(params.size(), false);
   bool changed = true;
   while (changed) {
     changed = false;
-    for (uint32_t block_id : locals_.Blocks()) {
-      ssa::Block* block = fn_.block(block_id);
-      if (block == entry_) continue;
-      const std::vector<LocalSsa::Pred>& preds = incoming[block_id];
-      if (preds.empty()) continue;
-      uint32_t num_label = InfoOf(block_id).num_label_params;
-      absl::Span<const ssa::Value> params = block->params();
-      for (size_t k = 0; k < params.size(); ++k) {
-        ssa::Value param = params[k];
-        if (aliases_.contains(param)) continue;
-        ssa::Value same;
-        bool trivial = true;
-        for (const LocalSsa::Pred& pred : preds) {
-          ssa::Value arg = Resolve(arg_of(pred, num_label, k));
-          if (arg == param || arg == same) continue;
-          if (same.valid()) {
-            trivial = false;
-            break;
-          }
-          same = arg;
+    for (size_t q = params.size(); q-- > 0;) {
+      if (removed[q]) continue;
+      ssa::Value self = params[q].value;
+      ssa::Value same;
+      bool trivial = true;
+      for (const ssa::Value* slot : params[q].args) {
+        ssa::Value arg = Resolve(*slot);
+        if (arg == self || arg == same) continue;
+        if (same.valid()) {
+          trivial = false;
+          break;
         }
-        if (trivial && same.valid()) {
-          aliases_[param] = same;
-          changed = true;
-        }
+        same = arg;
       }
+      if (!trivial || !same.valid()) continue;
+      removed[q] = true;
+      aliases_[self] = same;
+      changed = true;
     }
   }
 }

@@ -157,7 +157,8 @@ class Translator : private LocalSsa::Host {
   void CompleteLocalArguments();
   void RemoveTrivialParams();
   void BuildPendingTerminators();
-  ssa::Value Resolve(ssa::Value value) const;
+  // Resolve follows aliases_ to the value that replaces `value` (compressing the path).
+  ssa::Value Resolve(ssa::Value value);
 
   // -- Value stack -----------------------------------------------------------------------
   void Push(ssa::Value value) { stack_.push_back(value); }
@@ -206,6 +207,9 @@ class Translator : private LocalSsa::Host {
 
   // aliases_ maps removed trivial parameters to their replacement (Finish).
   absl::flat_hash_map<ssa::Value, ssa::Value> aliases_;
+  // While Finish completes arguments, blocks that get a new local parameter are queued here.
+  bool finishing_ = false;
+  std::vector<uint32_t> grown_blocks_;
 };
 
 }  // namespace kiln::frontend

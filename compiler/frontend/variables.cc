@@ -68,6 +68,7 @@ ssa::Value Translator::GlobalAddress(uint32_t global, uint32_t* offset) {
 // -- LocalSsa::Host ---------------------------------------------------------------------------
 
 uint32_t Translator::NewLocalParam(uint32_t block, uint32_t local) {
+  if (finishing_) grown_blocks_.push_back(block);
   return fn_.AddBlockParam(fn_.block(block), local_types_[local]).id;
 }
 
