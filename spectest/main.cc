@@ -38,7 +38,7 @@ int RunSsaOnly(const std::vector<kiln::spectest::WastFile>& files,
   for (const std::string& line : kiln::spectest::SsaTotalLines(total)) {
     std::printf("%s\n", line.c_str());
   }
-  return total.failed == 0 ? 0 : 1;
+  return total.failed == 0 && total.rejected_modules == 0 ? 0 : 1;
 }
 
 // PrintFirstFailures lists a file's first failed commands under its summary line, so that a

@@ -24,19 +24,21 @@ namespace {
 constexpr size_t kMaxFailuresKept = 50;
 
 // ValidModule returns the decoded module of a script module when it parses, decodes and
-// validates; otherwise nothing (such modules have no SSA form and are skipped).
-std::optional<wasm::Module> ValidModule(const text::ScriptModule& module) {
-  if (!module.parsed.ok()) return std::nullopt;
+// validates, else the error (such modules have no SSA form and are skipped).
+absl::StatusOr<wasm::Module> ValidModule(const text::ScriptModule& module) {
+  if (!module.parsed.ok()) return module.parsed.status();
   std::vector<uint8_t> quoted_binary;
   const std::vector<uint8_t>* binary = &module.parsed->binary;
   if (module.parsed->form == text::ModuleForm::kQuote) {
     absl::StatusOr<std::vector<uint8_t>> parsed = text::ParseWat(module.parsed->quote);
-    if (!parsed.ok()) return std::nullopt;
+    if (!parsed.ok()) return parsed.status();
     quoted_binary = *std::move(parsed);
     binary = &quoted_binary;
   }
   absl::StatusOr<wasm::Module> decoded = wasm::Decode(*binary);
-  if (!decoded.ok() || !wasm::Validate(*decoded).ok()) return std::nullopt;
+  if (!decoded.ok()) return decoded.status();
+  absl::Status valid = wasm::Validate(*decoded);
+  if (!valid.ok()) return valid;
   return *std::move(decoded);
 }
 
@@ -92,6 +94,8 @@ void RunModule(const wasm::Module& module, absl::string_view where, const SsaOpt
 
 void SsaTally::Add(const SsaTally& other) {
   modules += other.modules;
+  skipped_modules += other.skipped_modules;
+  rejected_modules += other.rejected_modules;
   functions += other.functions;
   verified += other.verified;
   failed += other.failed;
@@ -122,16 +126,34 @@ SsaTally RunSsaFile(const std::string& path, absl::string_view display_name,
   }
   for (const text::Command& command : script->commands) {
     if (!command.module) continue;
-    std::optional<wasm::Module> module = ValidModule(*command.module);
-    if (!module) continue;
+    absl::StatusOr<wasm::Module> module = ValidModule(*command.module);
+    if (!module.ok()) {
+      // A plain `module` command is valid by the suite's word: if it does not load, the SSA
+      // run would silently lose its functions, so say so.
+      if (command.type == text::CommandType::kModule) {
+        ++tally.rejected_modules;
+        if (tally.failures.size() < kMaxFailuresKept) {
+          tally.failures.push_back(absl::StrCat(display_name, ":", command.line,
+                                                ": valid module rejected before the frontend: ",
+                                                module.status().message()));
+        }
+      } else {
+        ++tally.skipped_modules;
+      }
+      continue;
+    }
     RunModule(*module, absl::StrCat(display_name, ":", command.line), options, tally);
   }
   return tally;
 }
 
 std::string SsaFileSummary(absl::string_view display_name, const SsaTally& tally) {
-  return absl::StrCat(display_name, ": ", tally.modules, " modules, ", tally.functions,
-                      " functions, ", tally.failed, " failed");
+  std::string line = absl::StrCat(display_name, ": ", tally.modules, " modules, ",
+                                  tally.functions, " functions, ", tally.failed, " failed");
+  if (tally.rejected_modules > 0) {
+    absl::StrAppend(&line, " (", tally.rejected_modules, " valid modules rejected)");
+  }
+  return line;
 }
 
 std::vector<std::string> SsaTotalLines(const SsaTally& tally) {
@@ -147,8 +169,12 @@ std::vector<std::string> SsaTotalLines(const SsaTally& tally) {
                      : static_cast<double>(tally.instructions_after) /
                            static_cast<double>(tally.instructions_before);
   lines.push_back(absl::StrFormat(
-      "ssa: size %d instructions after translation, %d after passes (%.1f%%), %d modules",
-      tally.instructions_before, tally.instructions_after, 100.0 * ratio, tally.modules));
+      "ssa: size %d instructions after translation, %d after passes (%.1f%%)",
+      tally.instructions_before, tally.instructions_after, 100.0 * ratio));
+  lines.push_back(absl::StrFormat(
+      "ssa: %d modules translated, %d malformed or invalid assertion modules skipped, %d valid "
+      "modules rejected before the frontend",
+      tally.modules, tally.skipped_modules, tally.rejected_modules));
   lines.push_back(absl::StrCat("ssa: ", tally.verified, " functions verified, ", tally.failed,
                                " failed"));
   return lines;

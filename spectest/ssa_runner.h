@@ -18,6 +18,8 @@ namespace kiln::spectest {
 // SsaTally counts the outcome of --ssa-only over one or more files.
 struct SsaTally {
   int64_t modules = 0;    // valid modules translated
+  int64_t skipped_modules = 0;   // assertion modules that do not parse, decode or validate
+  int64_t rejected_modules = 0;  // plain `module` commands that do not: a bug elsewhere
   int64_t functions = 0;  // defined functions attempted
   int64_t verified = 0;   // translated, verified, and verified after every pass
   int64_t failed = 0;

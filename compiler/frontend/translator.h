@@ -177,9 +177,7 @@ class Translator : private LocalSsa::Host {
     if (block_id >= block_info_.size()) block_info_.resize(block_id + 1);
     return block_info_[block_id];
   }
-  Pending& PendingOf(ssa::Block* block) { return InfoOf(block->id()).pending; }
 
-  ssa::Value vmctx() const { return vmctx_; }
   ssa::Block* current() const { return builder_.block(); }
   bool unreachable() const { return frames_.back().unreachable; }
 
