@@ -14,14 +14,12 @@
 //
 // Every function body and constant expression is walked operator by operator, tracking only
 // which constructs are open (block/loop, if, else), so that malformed code is rejected here.
-// The walk steps over the immediates of common one-byte operators by their shape alone (a
-// table built from opcodes.def, below) when they are short and certainly well formed, and
-// decodes everything else with the operator decoding CodeReader uses (read_operator.h), which
-// reports the errors.
+// The walk steps over the immediates of common one-byte operators by their shape alone
+// (skip_operator.h) when they are short and certainly well formed, and decodes everything else
+// with the operator decoding CodeReader uses (read_operator.h), which reports the errors.
 #include "compiler/wasm/decoder.h"
 
 #include <algorithm>
-#include <array>
 #include <cstddef>
 #include <limits>
 #include <optional>
@@ -35,6 +33,7 @@
 #include "compiler/wasm/name_section.h"
 #include "compiler/wasm/read_operator.h"
 #include "compiler/wasm/reader.h"
+#include "compiler/wasm/skip_operator.h"
 
 namespace kiln::wasm {
 namespace {
@@ -110,101 +109,6 @@ absl::Status AddLocation(const absl::Status& status, uint8_t section,
 // ControlKind is what an open construct accepts next: `else` is only legal right inside an
 // `if` that has not had one yet.
 enum class ControlKind : uint8_t { kBlock, kIf, kElse };
-
-// -- Stepping over operators ----------------------------------------------------------------
-
-// SkipShape is how the walk steps over a one-byte opcode without decoding it.
-enum class SkipShape : uint8_t {
-  kGeneral,    // decoded by ReadOperator: prefixes, unassigned bytes, rare or long immediates
-  kPlain,      // no immediates
-  kU32,        // one u32 LEB128 immediate (an index)
-  kS32,        // i32.const
-  kS64,        // i64.const
-  kTwoU32s,    // call_indirect: type and table
-  kMemArg,     // alignment byte, u32 offset
-  kFixed4,     // f32.const
-  kFixed8,     // f64.const
-  kBlock,      // block or loop: a one-byte block type, opens a construct
-  kIf,         // if: the same, opens a construct that may take an else
-  kElse,
-  kEnd,
-};
-
-constexpr SkipShape ShapeOf(Opcode opcode, ImmKind immediate) {
-  switch (opcode) {
-    case Opcode::kBlock:
-    case Opcode::kLoop: return SkipShape::kBlock;
-    case Opcode::kIf: return SkipShape::kIf;
-    case Opcode::kElse: return SkipShape::kElse;
-    case Opcode::kEnd: return SkipShape::kEnd;
-    default: break;
-  }
-  switch (immediate) {
-    case ImmKind::kNone: return SkipShape::kPlain;
-    case ImmKind::kLabel:
-    case ImmKind::kFunc:
-    case ImmKind::kLocal:
-    case ImmKind::kGlobal:
-    case ImmKind::kTable: return SkipShape::kU32;
-    case ImmKind::kI32: return SkipShape::kS32;
-    case ImmKind::kI64: return SkipShape::kS64;
-    case ImmKind::kCallIndirect: return SkipShape::kTwoU32s;
-    case ImmKind::kMemArg: return SkipShape::kMemArg;
-    case ImmKind::kF32: return SkipShape::kFixed4;
-    case ImmKind::kF64: return SkipShape::kFixed8;
-    default: return SkipShape::kGeneral;
-  }
-}
-
-constexpr std::array<SkipShape, 256> BuildSkipShapes() {
-  std::array<SkipShape, 256> shapes{};
-  for (size_t byte = 0; byte < 256; ++byte) {
-    const OpcodeEntry& entry = kOperatorEncodings.single[byte];
-    shapes[byte] = entry.opcode == Opcode::kCount ? SkipShape::kGeneral
-                                                  : ShapeOf(entry.opcode, entry.immediate);
-  }
-  return shapes;
-}
-
-constexpr std::array<SkipShape, 256> kSkipShapes = BuildSkipShapes();
-
-// LebLength is the length of the LEB128 at p[0, available) when it ends within five bytes (the
-// most any u32, s32 or s64 immediate the walk steps over may take), and 0 otherwise. Lengths
-// of four bytes or less are in range for every kind; a fifth byte needs InRangeAsFifthByte.
-inline uint32_t LebLength(const uint8_t* p, uint32_t available) {
-  if (ABSL_PREDICT_TRUE(available >= 5)) {
-    const uint32_t word = static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
-                          static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
-    const uint32_t last_bytes = ~word & 0x80808080u;  // the high bit of each byte that ends it
-    if (ABSL_PREDICT_TRUE(last_bytes != 0)) {
-      return static_cast<uint32_t>(__builtin_ctz(last_bytes)) / 8 + 1;
-    }
-    return p[4] < 0x80 ? 5 : 0;
-  }
-  for (uint32_t i = 0; i < available && i < 5; ++i) {
-    if (p[i] < 0x80) return i + 1;
-  }
-  return 0;
-}
-
-// InRangeAsFifthByte says whether `byte`, the last of a five-byte LEB128, keeps the number in
-// range for `shape`: an s64 takes any, a u32 only its top four bits, and an s32 needs the
-// unused bits to copy its sign bit (bit 3).
-inline bool InRangeAsFifthByte(SkipShape shape, uint8_t byte) {
-  switch (shape) {
-    case SkipShape::kS64: return true;
-    case SkipShape::kS32: return (byte & 0x78) == 0 || (byte & 0x78) == 0x78;
-    default: return byte < 0x10;
-  }
-}
-
-// SkipLeb returns the length of a well-formed LEB128 immediate of `shape` (kU32, kS32, kS64) at
-// p[0, available), or 0 for ReadOperator to decode and diagnose.
-inline uint32_t SkipLeb(SkipShape shape, const uint8_t* p, uint32_t available) {
-  const uint32_t n = LebLength(p, available);
-  if (ABSL_PREDICT_FALSE(n == 5) && !InRangeAsFifthByte(shape, p[4])) return 0;
-  return n;
-}
 
 // -- ModuleDecoder --------------------------------------------------------------------------
 
@@ -742,6 +646,18 @@ absl::Status ModuleDecoder::WalkExpression(size_t begin, bool in_function, size_
       const uint32_t available = limit - pos - 1;  // bytes after the opcode
       uint32_t n = 0;
       const SkipShape shape = kSkipShapes[p[0]];
+      if (ABSL_PREDICT_TRUE(IsPlainOrLeb(shape) && available >= 5)) {
+        // Most operators: no immediates, or one LEB128. Both take the same steps, without a
+        // branch on which one it is (see skip_operator.h).
+        const uint32_t has_leb = shape != SkipShape::kPlain;
+        n = LebLength(p + 1, available);
+        if (ABSL_PREDICT_FALSE(n == 0 || n == 5) && has_leb) {
+          n = SkipLeb(shape, p + 1, available);
+          if (n == 0) goto general;
+        }
+        pos += 1 + (n & (0u - has_leb));
+        continue;
+      }
       switch (shape) {
         case SkipShape::kGeneral:
           break;
@@ -795,6 +711,7 @@ absl::Status ModuleDecoder::WalkExpression(size_t begin, bool in_function, size_
           continue;
       }
     }
+  general:
     KILN_RETURN_IF_ERROR(ReadOperator(bytes_, &pos, limit, br_table_, select_types_, &instruction));
     switch (instruction.opcode) {
       case Opcode::kBlock:
