@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "backend/regalloc/regalloc.h"
 #include "backend/x86_64/isa.h"
 #include "compiler/base/status_macros.h"
 #include "compiler/frontend/frontend.h"
@@ -36,10 +37,7 @@ absl::StatusOr<CompiledCode> CompileModule(const wasm::Module& module,
                                            const vmctx::Layout& layout,
                                            const CompileOptions& options) {
   KILN_ASSIGN_OR_RETURN(const Isa* isa, HostIsa());
-  if (options.allocate == nullptr) {
-    return absl::FailedPreconditionError(
-        "backend: no register allocator given (CompileOptions::allocate)");
-  }
+  AllocateFn allocate = options.allocate != nullptr ? options.allocate : &regalloc::Allocate;
   passes::PipelineOptions pipeline;
   pipeline.verify_each = options.verify_each;
   if (!options.optimize) {
@@ -57,7 +55,7 @@ absl::StatusOr<CompiledCode> CompileModule(const wasm::Module& module,
     ctx.layout = &layout;
     ctx.func_index = module.num_imported_functions + i;
     KILN_ASSIGN_OR_RETURN(MachFunction mf, isa->Lower(fn, ctx));
-    absl::Status allocated = options.allocate(mf, *isa);
+    absl::Status allocated = allocate(mf, *isa);
     if (!allocated.ok()) {
       return absl::Status(allocated.code(),
                           absl::StrCat(allocated.message(), " (function ", fn.name(), ")"));

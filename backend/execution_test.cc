@@ -5,6 +5,8 @@
 #include <cstring>
 #include <limits>
 
+#include "backend/regalloc/regalloc.h"
+#include "backend/testing/spill_all_allocator.h"
 #include "backend/testing/wasm_harness.h"
 #include "catch2/catch.hpp"
 
@@ -14,8 +16,15 @@ namespace {
 using testing::CallResult;
 using testing::WasmHarness;
 
+// Each test runs once per allocator: the trivial spill-all one and backend/regalloc.
+AllocateFn CurrentAllocator() {
+  return GENERATE(values<AllocateFn>({&testing::SpillAllAllocate, &regalloc::Allocate}));
+}
+
 std::unique_ptr<WasmHarness> Compile(absl::string_view wat) {
-  auto h = WasmHarness::Create(wat);
+  AllocateFn allocate = CurrentAllocator();
+  INFO((allocate == &regalloc::Allocate ? "regalloc" : "spill-all"));
+  auto h = WasmHarness::Create(wat, allocate);
   INFO(h.status().ToString());
   REQUIRE(h.ok());
   return std::move(*h);
