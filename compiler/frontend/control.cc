@@ -159,6 +159,10 @@ void Translator::EnterLoop(const wasm::BlockType& type) {
   AddPred(header, current(), 0);
 
   SwitchTo(header);
+  if (options_.interrupt_checks) {
+    ssa::Value flag = builder_.VmLoad(ssa::Type::kI32, vmctx_, vmctx::kInterruptFlagOffset);
+    builder_.Trapnz(flag, trap::TrapCode::kInterrupted);
+  }
   for (ssa::Value param : header->params()) Push(param);
   frames_.push_back(std::move(frame));
 }

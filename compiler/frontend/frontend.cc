@@ -29,7 +29,8 @@ std::string FunctionName(const wasm::Module& module, uint32_t defined_func_index
 
 absl::StatusOr<ssa::Function> TranslateFunction(const wasm::Module& module,
                                                 uint32_t defined_func_index,
-                                                const vmctx::Layout& layout) {
+                                                const vmctx::Layout& layout,
+                                                const TranslateOptions& options) {
   if (defined_func_index >= module.functions.size() ||
       defined_func_index >= module.codes.size()) {
     return absl::InternalError(
@@ -37,7 +38,7 @@ absl::StatusOr<ssa::Function> TranslateFunction(const wasm::Module& module,
   }
   const wasm::FuncType& type = module.types[module.functions[defined_func_index]];
   ssa::Function fn(FunctionName(module, defined_func_index), SsaSignature(type));
-  Translator translator(module, layout,
+  Translator translator(module, layout, options,
                         module.num_imported_functions + defined_func_index, fn);
   absl::Status status = translator.Translate();
   if (!status.ok()) {
@@ -47,12 +48,13 @@ absl::StatusOr<ssa::Function> TranslateFunction(const wasm::Module& module,
   return fn;
 }
 
-absl::StatusOr<std::vector<ssa::Function>> TranslateModule(const wasm::Module& module) {
+absl::StatusOr<std::vector<ssa::Function>> TranslateModule(const wasm::Module& module,
+                                                           const TranslateOptions& options) {
   vmctx::Layout layout = vmctx::Layout::Compute(module);
   std::vector<ssa::Function> functions;
   functions.reserve(module.functions.size());
   for (uint32_t i = 0; i < module.functions.size(); ++i) {
-    KILN_ASSIGN_OR_RETURN(ssa::Function fn, TranslateFunction(module, i, layout));
+    KILN_ASSIGN_OR_RETURN(ssa::Function fn, TranslateFunction(module, i, layout, options));
     functions.push_back(std::move(fn));
   }
   return functions;

@@ -27,18 +27,30 @@
 
 namespace kiln::frontend {
 
+// TranslateOptions are choices that change the code, not its meaning for programs that run
+// to completion.
+struct TranslateOptions {
+  // interrupt_checks polls the VM context's interrupt flag at the top of every loop (each
+  // back edge passes there) and traps with `interrupted` when it is set: the hook for
+  // cancelling long-running calls (wazero's WithCloseOnContextDone). Off by default, since
+  // it costs a load and a branch per iteration.
+  bool interrupt_checks = false;
+};
+
 // TranslateFunction translates defined function `defined_func_index` (0 is the first function
 // of the code section, i.e. function index num_imported_functions) of a validated module.
 absl::StatusOr<ssa::Function> TranslateFunction(const wasm::Module& module,
                                                 uint32_t defined_func_index,
-                                                const vmctx::Layout& layout);
+                                                const vmctx::Layout& layout,
+                                                const TranslateOptions& options = {});
 
 // FunctionName is the SSA name of defined function `defined_func_index`: the name section's
 // name when there is one, otherwise "f<function index>".
 std::string FunctionName(const wasm::Module& module, uint32_t defined_func_index);
 
 // TranslateModule translates every defined function, in order, with the module's layout.
-absl::StatusOr<std::vector<ssa::Function>> TranslateModule(const wasm::Module& module);
+absl::StatusOr<std::vector<ssa::Function>> TranslateModule(
+    const wasm::Module& module, const TranslateOptions& options = {});
 
 }  // namespace kiln::frontend
 

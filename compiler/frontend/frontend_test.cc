@@ -177,6 +177,26 @@ TEST_CASE("frontend translates blocks nested five thousand deep", "[frontend]") 
   CHECK(absl::StrContains(text, "return"));
 }
 
+TEST_CASE("frontend polls the interrupt flag at loop headers only when asked", "[frontend]") {
+  wasm::Module module = Load(R"((module (func (param i32)
+      (loop (br_if 0 (local.get 0))) (loop (br_if 0 (local.get 0))))))");
+  vmctx::Layout layout = vmctx::Layout::Compute(module);
+  absl::StatusOr<ssa::Function> plain = TranslateFunction(module, 0, layout);
+  REQUIRE(plain.ok());
+  CHECK(Count(ssa::Print(*plain), "interrupted") == 0);
+
+  TranslateOptions options;
+  options.interrupt_checks = true;
+  absl::StatusOr<ssa::Function> checked = TranslateFunction(module, 0, layout, options);
+  REQUIRE(checked.ok());
+  CHECK(ssa::Verify(*checked).ok());
+  std::string text = ssa::Print(*checked);
+  CAPTURE(text);
+  CHECK(Count(text, "vm_load.i32 v0+16") == 2);
+  CHECK(Count(text, "trapnz") == 2);
+  CHECK(Count(text, "interrupted") == 2);
+}
+
 TEST_CASE("frontend names functions from the name section when the name is plain",
           "[frontend]") {
   wasm::Module module = Load(R"((module (func) (func) (func)))");

@@ -60,9 +60,10 @@ ssa::Signature SsaSignature(const wasm::FuncType& type) {
 }
 
 Translator::Translator(const wasm::Module& module, const vmctx::Layout& layout,
-                       uint32_t func_index, ssa::Function& fn)
+                       const TranslateOptions& options, uint32_t func_index, ssa::Function& fn)
     : module_(module),
       layout_(layout),
+      options_(options),
       func_index_(func_index),
       type_(FuncTypeOf(module, func_index)),
       fn_(fn),

@@ -26,6 +26,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/types/span.h"
+#include "compiler/frontend/frontend.h"
 #include "compiler/frontend/local_ssa.h"
 #include "compiler/ssa/builder.h"
 #include "compiler/ssa/function.h"
@@ -45,8 +46,8 @@ ssa::Signature SsaSignature(const wasm::FuncType& type);
 // Translator translates one function; make one per function.
 class Translator : private LocalSsa::Host {
  public:
-  Translator(const wasm::Module& module, const vmctx::Layout& layout, uint32_t func_index,
-             ssa::Function& fn);
+  Translator(const wasm::Module& module, const vmctx::Layout& layout,
+             const TranslateOptions& options, uint32_t func_index, ssa::Function& fn);
 
   // Translate reads the body and fills the function. Errors are kInternal (a malformed body
   // that validation should have rejected) and leave the function unusable.
@@ -183,6 +184,7 @@ class Translator : private LocalSsa::Host {
 
   const wasm::Module& module_;
   const vmctx::Layout& layout_;
+  TranslateOptions options_;
   uint32_t func_index_;
   const wasm::FuncType& type_;
   ssa::Function& fn_;
