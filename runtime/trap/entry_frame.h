@@ -28,7 +28,7 @@ struct EntryFrame {
   // backtrace holds the return addresses into kiln code found by walking the frame-pointer
   // chain from trap_fp when the trap happened (the frames are gone once the landing pad ran).
   static constexpr int kMaxBacktrace = 16;
-  uintptr_t backtrace[kMaxBacktrace] = {};
+  uintptr_t backtrace[kMaxBacktrace];  // left uninitialized: entries are cheap to make
   int backtrace_size = 0;
   // stack_limit is the lowest stack address Wasm may use on this thread (with a margin).
   uintptr_t stack_limit = 0;
