@@ -7,9 +7,8 @@
 #include "compiler/frontend/translator.h"
 
 namespace kiln::frontend {
-namespace {
 
-std::optional<ssa::Opcode> SimdOpcode(wasm::Opcode op) {
+std::optional<ssa::Opcode> SimdOpcodeFor(wasm::Opcode op) {
   switch (op) {
 #define SSA_OP(name, text, format, ctrl, results, operands, flags) \
   case wasm::Opcode::k##name:                                      \
@@ -21,8 +20,6 @@ std::optional<ssa::Opcode> SimdOpcode(wasm::Opcode op) {
   }
 }
 
-}  // namespace
-
 bool Translator::TranslateSimd(const wasm::Instruction& inst) {
   if (inst.opcode == wasm::Opcode::kV128Const) {
     ssa::V128Bytes bytes;
@@ -30,7 +27,7 @@ bool Translator::TranslateSimd(const wasm::Instruction& inst) {
     Push(builder_.Vconst(bytes));
     return true;
   }
-  std::optional<ssa::Opcode> op = SimdOpcode(inst.opcode);
+  std::optional<ssa::Opcode> op = SimdOpcodeFor(inst.opcode);
   if (!op) return false;
   const ssa::OpInfo& info = ssa::Info(*op);
   std::vector<ssa::Value> args = PopN(info.operands.size());

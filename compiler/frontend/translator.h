@@ -40,6 +40,10 @@ namespace kiln::frontend {
 // SsaType maps a Wasm value type to its SSA type (funcref and externref are `ref`).
 ssa::Type SsaType(wasm::ValType type);
 
+// SimdOpcodeFor maps a Wasm vector operation (other than loads, stores and v128.const) to the
+// IR opcode of the same name; nullopt for every other operator.
+std::optional<ssa::Opcode> SimdOpcodeFor(wasm::Opcode op);
+
 // SsaSignature is the SSA signature of a Wasm function type: the VM context, then the params.
 ssa::Signature SsaSignature(const wasm::FuncType& type);
 
