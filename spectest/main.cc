@@ -1,7 +1,8 @@
 // The spectest command: `bazel run //spectest -- [--json=FILE] PATH...`. Runs .wast files (or
-// every *.wast in a folder), prints one summary line per file (with its first failures below
-// it) and a total line last, and exits non-zero when any command failed. Paths are relative to
-// where `bazel run` was started.
+// every *.wast in a folder) on kiln's runtime, prints one summary line per file (with its
+// first failures below it) and a total line last, and exits non-zero when any command failed.
+// Paths are relative to where `bazel run` was started. `--no-execute` judges only what needs
+// no runtime (modules through validation, assert_malformed, assert_invalid) and skips the rest.
 //
 // `--ssa-only` instead translates every function of every valid module to SSA, verifies it
 // and runs the pass pipeline with the verifier after each pass (see ssa_runner.h); it ends
@@ -16,11 +17,12 @@
 #include "spectest/json_report.h"
 #include "spectest/runner.h"
 #include "spectest/ssa_runner.h"
+#include "spectest/store_executor.h"
 
 namespace {
 
 constexpr char kUsage[] =
-    "usage: spectest [--json=FILE] PATH...\n"
+    "usage: spectest [--json=FILE] [--no-execute] PATH...\n"
     "       spectest --ssa-only [--no-passes] PATH...\n";
 
 // RunSsaOnly is --ssa-only: per-file lines, the first failures, then the totals.
@@ -68,11 +70,14 @@ int Run(int argc, char** argv) {
   std::string json_path;
   std::vector<std::string> paths;
   bool ssa_only = false;
+  bool execute = true;
   kiln::spectest::SsaOptions ssa_options;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (absl::StartsWith(arg, "--json=")) {
       json_path = arg.substr(7);
+    } else if (arg == "--no-execute") {
+      execute = false;
     } else if (arg == "--ssa-only") {
       ssa_only = true;
     } else if (arg == "--no-passes") {
@@ -105,10 +110,12 @@ int Run(int argc, char** argv) {
 
   if (ssa_only) return RunSsaOnly(*files, ssa_options);
 
+  kiln::spectest::ExecutorFactory executors;
+  if (execute) executors = kiln::spectest::StoreExecutors();
   std::vector<kiln::spectest::FileReport> reports;
   kiln::spectest::Tally total;
   for (const kiln::spectest::WastFile& file : *files) {
-    reports.push_back(kiln::spectest::RunScriptFile(file.path, file.display_name));
+    reports.push_back(kiln::spectest::RunScriptFile(file.path, file.display_name, executors));
     total.Add(kiln::spectest::TallyFile(reports.back()));
     std::printf("%s\n", kiln::spectest::FileSummary(reports.back()).c_str());
     PrintFirstFailures(reports.back());
