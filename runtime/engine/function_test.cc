@@ -1,6 +1,7 @@
 // api::Function and api::FunctionDefinition of instances: Call and CallWithStack, argument
 // checks, definitions of exports, and traps with their spec message, backtrace and trap code.
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/function.h"
@@ -109,6 +110,27 @@ TEST_CASE("a closed module's exports cannot be called", "[engine]") {
   CHECK(m->IsClosed());
   CHECK_THAT(f->Call(Context(), {}).status(),
              StatusIs(absl::StatusCode::kFailedPrecondition, "closed"));
+}
+
+TEST_CASE("a store's functions can be called from another thread, one at a time", "[engine]") {
+  Store store;
+  api::Module* m = InstantiateWat(store, R"((module
+    (func $deep (export "deep") (param i32) (result i32)
+      (i32.add (call $deep (i32.add (local.get 0) (i32.const 1))) (i32.const 1)))
+    (func (export "id") (param i32) (result i32) (local.get 0))))");
+  absl::Status on_thread;
+  uint32_t id_on_thread = 0;
+  // The stack limit follows the calling thread: exhaustion is detected on both stacks.
+  std::thread thread([&] {
+    on_thread = CallStatus(m, "deep", {EncodeU32(0)});
+    id_on_thread = CallU32(m, "id", {EncodeU32(5)});
+  });
+  thread.join();
+  CHECK(trap::TrapCodeOf(on_thread) == trap::TrapCode::kCallStackExhausted);
+  CHECK(id_on_thread == 5);
+  CHECK(trap::TrapCodeOf(CallStatus(m, "deep", {EncodeU32(0)})) ==
+        trap::TrapCode::kCallStackExhausted);
+  CHECK(CallU32(m, "id", {EncodeU32(6)}) == 6);
 }
 
 }  // namespace

@@ -27,8 +27,12 @@
 //                 exhausted") whose message starts with the spec's text, followed by a
 //                 backtrace; trap::TrapCodeOf(status) gives the code.
 //
-// A Store is not thread-safe: instantiate and register from one thread. Calls may run on any
-// thread (each thread calling Wasm gets its own alternate signal stack and stack limit).
+// A Store is not thread-safe, and neither are calls into its instances: like a wasmtime Store,
+// it may move between threads, but only one thread may use it (instantiate, register or call)
+// at a time. The reason is the stack limit compiled code checks: it lives in each vmctx, and a
+// call from another thread than the previous one first rewrites it in every instance of the
+// store to that thread's limit. Each thread that calls Wasm gets its own alternate signal
+// stack.
 #ifndef KILN_RUNTIME_ENGINE_STORE_H_
 #define KILN_RUNTIME_ENGINE_STORE_H_
 
