@@ -92,7 +92,11 @@ TEST_CASE("i32 arithmetic, shifts and bit counts run natively", "[backend][x86_6
       (func (export "eqz") (param i32) (result i32) (i32.eqz (local.get 0)))
       (func (export "ext8") (param i32) (result i32) (i32.extend8_s (local.get 0)))
       (func (export "select") (param i32 i32 i32) (result i32)
-        (select (local.get 0) (local.get 1) (local.get 2))))
+        (select (local.get 0) (local.get 1) (local.get 2)))
+      (func (export "min_s") (param i32 i32) (result i32)
+        (select (local.get 0) (local.get 1) (i32.lt_s (local.get 0) (local.get 1))))
+      (func (export "max_u64") (param i64 i64) (result i64)
+        (select (local.get 0) (local.get 1) (i64.gt_u (local.get 0) (local.get 1)))))
   )");
   CHECK(One(*h, "add", {5, 7}) == 12);
   CHECK(One(*h, "add", {0xffffffff, 1}) == 0);
@@ -116,6 +120,10 @@ TEST_CASE("i32 arithmetic, shifts and bit counts run natively", "[backend][x86_6
   CHECK(One(*h, "ext8", {0x80}) == U32(-128));
   CHECK(One(*h, "select", {11, 22, 1}) == 11);
   CHECK(One(*h, "select", {11, 22, 0}) == 22);
+  CHECK(One(*h, "min_s", {U32(-5), 3}) == U32(-5));
+  CHECK(One(*h, "min_s", {7, 3}) == 3);
+  CHECK(One(*h, "max_u64", {~uint64_t{0}, 3}) == ~uint64_t{0});
+  CHECK(One(*h, "max_u64", {2, 3}) == 3);
 }
 
 TEST_CASE("i64 arithmetic and conversions run natively", "[backend][x86_64][exec]") {

@@ -42,10 +42,11 @@ class Isa : public RegAllocTarget {
   virtual absl::StatusOr<MachFunction> Lower(const ssa::Function& fn,
                                              const LowerContext& ctx) const = 0;
 
-  // Emit assembles `functions` (allocated: physical registers only), in order, as the module's
+  // Emit finalizes frames and assembles `functions` (allocated: physical registers only), in order, as the module's
   // defined functions, plus an entry trampoline and a host-call stub for each of
   // `trampoline_types`, into one blob. functions[i] must be defined function i; direct calls
   // name module function indices, and `num_imported_functions` tells which are imports.
+  // CompiledCode::cpu_features records the features the code uses (not all the host has).
   virtual absl::StatusOr<CompiledCode> Emit(std::vector<MachFunction>& functions,
                                             uint32_t num_imported_functions,
                                             absl::Span<const wasm::FuncType> trampoline_types)

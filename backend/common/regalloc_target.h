@@ -14,7 +14,10 @@
 //   value is live across that point;
 // - spill slots come from MachFunction::frame.AddSpillSlot; inserted code comes from the
 //   RegAllocTarget makers below (they do not touch condition flags);
-// - it may drop moves whose source and destination end in the same register.
+// - it may drop moves whose source and destination end in the same register;
+// - physical registers outside RegisterInfo::allocatable (x86_64: rsp, rbp, r11, r14, xmm15)
+//   may appear as operands (frame and vmctx addressing, emitter scratch); the allocator
+//   leaves them alone and never needs to preserve anything in them.
 #ifndef KILN_BACKEND_COMMON_REGALLOC_TARGET_H_
 #define KILN_BACKEND_COMMON_REGALLOC_TARGET_H_
 

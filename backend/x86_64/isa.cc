@@ -65,7 +65,9 @@ absl::StatusOr<CompiledCode> X86_64Isa::Emit(std::vector<MachFunction>& function
                                              uint32_t num_imported_functions,
                                              absl::Span<const wasm::FuncType> trampoline_types) const {
   for (MachFunction& fn : functions) FinalizeFrame(fn);
-  return EmitModule(functions, num_imported_functions, trampoline_types, cpu_features_);
+  // The code relies on the baseline only (roundss/roundsd and popcnt), whatever the host has.
+  uint64_t used = cpu_features_ & (kCpuSse41 | kCpuPopcnt);
+  return EmitModule(functions, num_imported_functions, trampoline_types, used);
 }
 
 std::string X86_64Isa::PrintInst(const MachInst& inst) const { return x86_64::PrintInst(inst); }

@@ -101,6 +101,9 @@ bool Lowerer::IsFusedCompare(const ssa::Inst& inst) const {
     case Opcode::kTrapz:
     case Opcode::kTrapnz:
       return true;
+    case Opcode::kSelect:
+      // An integer select becomes cmp + cmov; float selects branch on the 0/1 value.
+      return ClassOf(next->type()) == RegClass::kInt;
     default:
       return false;
   }
@@ -123,7 +126,10 @@ void Lowerer::LowerEntry() {
     } else {
       Operand mem = Operand::Mem(kFramePointer, Reg(), 1, static_cast<int32_t>(16 + loc.stack_offset));
       if (dst.reg_class() == RegClass::kInt) {
-        Emit(MakeInst(Op::kLoad, 8, {Operand::Def(dst), mem}, static_cast<uint32_t>(LoadKind::k64)));
+        // An i32 is read as 32 bits, which keeps the zero-extension invariant whatever the
+        // caller left in the upper half of its slot.
+        LoadKind kind = loc.type == ssa::Type::kI32 ? LoadKind::kU32 : LoadKind::k64;
+        Emit(MakeInst(Op::kLoad, SizeOf(loc.type), {Operand::Def(dst), mem}, static_cast<uint32_t>(kind)));
       } else {
         uint8_t size = loc.type == ssa::Type::kV128 ? 16 : SizeOf(loc.type);
         Emit(MakeInst(Op::kLoadF, size, {Operand::Def(dst), mem}));
@@ -453,6 +459,15 @@ void Lowerer::LowerIcmp(const ssa::Inst& inst) {
 
 void Lowerer::LowerSelect(const ssa::Inst& inst) {
   Reg dst = ResultReg(inst.result());
+  if (fused_[inst.args[0].id]) {
+    const ssa::Inst& icmp = *DefInst(inst.args[0]);
+    Reg if_true = VRegOf(inst.args[1]);
+    Copy(dst, VRegOf(inst.args[2]));
+    EmitFusedCompare(icmp);
+    Emit(MakeInst(Op::kCmov, 8, {Operand::UseDef(dst), Operand::Use(if_true)},
+                  static_cast<uint32_t>(CompareCond(icmp))));
+    return;
+  }
   Reg cond = VRegOf(inst.args[0]);
   Reg if_true = VRegOf(inst.args[1]);
   Copy(dst, VRegOf(inst.args[2]));
@@ -690,7 +705,8 @@ absl::Status Lowerer::LowerCall(const ssa::Inst& inst) {
     }
     Operand mem = Operand::Mem(kStackPointer, Reg(), 1, static_cast<int32_t>(loc.stack_offset));
     if (dst.reg_class() == RegClass::kInt) {
-      Emit(MakeInst(Op::kLoad, 8, {Operand::Def(dst), mem}, static_cast<uint32_t>(LoadKind::k64)));
+      LoadKind kind = loc.type == ssa::Type::kI32 ? LoadKind::kU32 : LoadKind::k64;
+      Emit(MakeInst(Op::kLoad, SizeOf(loc.type), {Operand::Def(dst), mem}, static_cast<uint32_t>(kind)));
     } else {
       Emit(MakeInst(Op::kLoadF, loc.type == ssa::Type::kV128 ? 16 : SizeOf(loc.type),
                     {Operand::Def(dst), mem}));
