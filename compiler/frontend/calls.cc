@@ -8,28 +8,24 @@
 #include "compiler/frontend/translator.h"
 
 namespace kiln::frontend {
-namespace {
-
-// FuncTypeIndex returns the type index of function `index` (imports first).
-uint32_t FuncTypeIndex(const wasm::Module& module, uint32_t index) {
-  if (index >= module.num_imported_functions) {
-    return module.functions[index - module.num_imported_functions];
+uint32_t Translator::FuncTypeIndex(uint32_t index) {
+  if (index >= module_.num_imported_functions) {
+    return module_.functions[index - module_.num_imported_functions];
   }
-  uint32_t seen = 0;
-  for (const wasm::Import& import : module.imports) {
-    if (import.kind != wasm::ExternKind::kFunc) continue;
-    if (seen++ == index) return import.func_type;
+  // Imports of all kinds are interleaved; index the function imports once per translator.
+  if (imported_func_types_.empty()) {
+    for (const wasm::Import& import : module_.imports) {
+      if (import.kind == wasm::ExternKind::kFunc) imported_func_types_.push_back(import.func_type);
+    }
   }
-  return 0;
+  return imported_func_types_[index];
 }
-
-}  // namespace
 
 bool Translator::TranslateCall(const wasm::Instruction& inst) {
   using ssa::Type;
   switch (inst.opcode) {
     case wasm::Opcode::kCall: {
-      const wasm::FuncType& type = module_.types[FuncTypeIndex(module_, inst.index)];
+      const wasm::FuncType& type = module_.types[FuncTypeIndex(inst.index)];
       ssa::Signature signature = SsaSignature(type);
       std::vector<ssa::Value> args = PopN(type.params.size());
       std::vector<ssa::Value> results;

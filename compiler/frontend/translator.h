@@ -145,6 +145,9 @@ class Translator : private LocalSsa::Host {
   uint32_t InitialValue(uint32_t local) override;
   ssa::Value Zero(ssa::Type type);
   ssa::Value GlobalAddress(uint32_t global, uint32_t* offset);
+  // GlobalTypeOf / FuncTypeIndex look up imported and defined entities by index.
+  wasm::GlobalType GlobalTypeOf(uint32_t index);
+  uint32_t FuncTypeIndex(uint32_t func_index);
 
   // -- memory.cc / table.cc helpers -------------------------------------------------------
   // MemoryDefinition returns the ref through which memory `index`'s MemoryDefinition is
@@ -197,6 +200,9 @@ class Translator : private LocalSsa::Host {
   ssa::Value vmctx_;
 
   std::vector<ssa::Type> local_types_;
+  // The types of imported functions and globals, filled on first use.
+  std::vector<uint32_t> imported_func_types_;
+  std::vector<wasm::GlobalType> imported_global_types_;
   LocalSsa locals_;
   // block_info_ is indexed by block id; a deque, so that references stay valid as blocks are
   // added (edges are often built while a reference to the branching block's info is held).

@@ -5,23 +5,6 @@
 #include "compiler/frontend/translator.h"
 
 namespace kiln::frontend {
-namespace {
-
-// GlobalTypeOf returns the type of global `index` (imports first).
-wasm::GlobalType GlobalTypeOf(const wasm::Module& module, uint32_t index) {
-  if (index >= module.num_imported_globals) {
-    return module.globals[index - module.num_imported_globals].type;
-  }
-  uint32_t seen = 0;
-  for (const wasm::Import& import : module.imports) {
-    if (import.kind != wasm::ExternKind::kGlobal) continue;
-    if (seen++ == index) return import.global;
-  }
-  KILN_CHECK(false && "global index out of range");
-  return {};
-}
-
-}  // namespace
 
 bool Translator::TranslateVariable(const wasm::Instruction& inst) {
   switch (inst.opcode) {
@@ -35,7 +18,7 @@ bool Translator::TranslateVariable(const wasm::Instruction& inst) {
       locals_.Write(inst.index, current()->id(), Top().id);
       return true;
     case wasm::Opcode::kGlobalGet: {
-      wasm::GlobalType type = GlobalTypeOf(module_, inst.index);
+      wasm::GlobalType type = GlobalTypeOf(inst.index);
       uint32_t offset = 0;
       ssa::Value base = GlobalAddress(inst.index, &offset);
       // An immutable global is set before any code of the instance runs.
@@ -53,6 +36,18 @@ bool Translator::TranslateVariable(const wasm::Instruction& inst) {
     default:
       return false;
   }
+}
+
+wasm::GlobalType Translator::GlobalTypeOf(uint32_t index) {
+  if (index >= module_.num_imported_globals) {
+    return module_.globals[index - module_.num_imported_globals].type;
+  }
+  if (imported_global_types_.empty()) {
+    for (const wasm::Import& import : module_.imports) {
+      if (import.kind == wasm::ExternKind::kGlobal) imported_global_types_.push_back(import.global);
+    }
+  }
+  return imported_global_types_[index];
 }
 
 ssa::Value Translator::GlobalAddress(uint32_t global, uint32_t* offset) {
