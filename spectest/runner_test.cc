@@ -152,6 +152,26 @@ TEST_CASE("a file that is not a script is one failure", "[spectest][runner]") {
   CHECK(TallyFile(missing).failed == 1);
 }
 
+TEST_CASE("a file read from disk reports its time on the summary line", "[spectest][runner]") {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  std::filesystem::path path = std::filesystem::path(tmp ? tmp : "/tmp") / "runner_timed.wast";
+  std::ofstream(path) << "(module)";
+  FileReport report = RunScriptFile(path.string(), "timed.wast");
+  REQUIRE(report.elapsed.has_value());
+  CHECK_THAT(FileSummary(report),
+             Catch::Matches("timed\\.wast: 1 passed, 0 failed, 0 skipped in [0-9]+ ms"));
+}
+
+TEST_CASE("a runtime that cannot start makes the file one failure", "[spectest][runner]") {
+  ExecutorFactory broken = []() -> absl::StatusOr<std::unique_ptr<Executor>> {
+    return absl::InternalError("no code memory");
+  };
+  FileReport report = RunScriptSource("r.wast", "(module)", broken);
+  REQUIRE(report.error.has_value());
+  CHECK(*report.error == "cannot start the runtime: INTERNAL: no code memory");
+  CHECK(TallyFile(report).failed == 1);
+}
+
 TEST_CASE("tallies add up into the total line", "[spectest][runner]") {
   Tally total;
   total.Add({3, 1, 5, 0});
