@@ -107,13 +107,24 @@ int LinearScan::HintedRegister(uint32_t cur) {
   const Interval& c = iv(cur);
   if (c.root >= children_.size()) return -1;
   const RegClass cls = c.reg.reg_class();
-  for (const RegHint& hint : intervals_.hints(c.root)) {
-    if (hint.pos + 1 < c.start() || hint.pos > c.end()) continue;
+  const std::vector<RegHint>& hints = intervals_.hints(c.root);
+  // Hints are sorted by position; look at those inside this piece, and give up after a few
+  // (a long-lived variable can carry thousands).
+  auto it = std::lower_bound(hints.begin(), hints.end(), c.start() > 0 ? c.start() - 1 : 0,
+                             [](const RegHint& h, uint32_t p) { return h.pos < p; });
+  for (int tries = 0; it != hints.end() && it->pos <= c.end() && tries < 4; ++it, ++tries) {
+    const RegHint& hint = *it;
     if (hint.other.reg_class() != cls) continue;
     if (hint.other.is_physical()) return static_cast<int>(hint.other.id());
-    for (uint32_t child : children_[hint.other.id()]) {
-      const Interval& o = iv(child);
-      if (o.assigned < 0) continue;
+    // The other vreg's piece around the move, if it already has a register: pieces are made
+    // in roughly increasing position, so it is among the last few.
+    const std::vector<uint32_t>& pieces = children_[hint.other.id()];
+    int budget = 4;
+    for (auto p = pieces.rbegin(); p != pieces.rend() && budget-- > 0; ++p) {
+      const Interval& o = iv(*p);
+      if (o.assigned < 0 || o.empty() || o.start() > hint.pos + 1 || o.end() + 1 < hint.pos) {
+        continue;
+      }
       if (o.Covers(hint.pos) || (hint.pos > 0 && o.Covers(hint.pos - 1)) ||
           o.Covers(hint.pos + 1)) {
         return o.assigned;

@@ -16,10 +16,14 @@ bool Interval::Covers(uint32_t pos) const {
 }
 
 uint32_t Interval::NextIntersection(const Interval& other, uint32_t from) const {
-  size_t i = 0;
-  size_t j = 0;
-  while (i < ranges.size() && ranges[i].to <= from) ++i;
-  while (j < other.ranges.size() && other.ranges[j].to <= from) ++j;
+  auto first_after = [from](const std::vector<LiveRange>& rs) {
+    return static_cast<size_t>(
+        std::upper_bound(rs.begin(), rs.end(), from,
+                         [](uint32_t p, const LiveRange& r) { return p < r.to; }) -
+        rs.begin());
+  };
+  size_t i = first_after(ranges);
+  size_t j = first_after(other.ranges);
   while (i < ranges.size() && j < other.ranges.size()) {
     const LiveRange& a = ranges[i];
     const LiveRange& b = other.ranges[j];
@@ -178,10 +182,12 @@ LiveIntervals LiveIntervals::Build(const MachFunction& fn, const RegisterInfo& i
   for (size_t bi = num_blocks; bi-- > 0;) {
     const MachBlock& block = fn.blocks[bi];
     const BlockPositions& bp = li.blocks_[bi];
-    std::fill(live.begin(), live.end(), false);
+    // `live` is all false here: every vreg set below is cleared again at the block's end.
     std::fill(phys_live.begin(), phys_live.end(), false);
-    for (uint32_t v = 0; v < num_vregs; ++v) {
-      if (li.LiveOut(static_cast<uint32_t>(bi), v)) {
+    const std::vector<uint64_t>& out = li.live_out_[bi];
+    for (size_t w = 0; w < words; ++w) {
+      for (uint64_t bits = out[w]; bits != 0; bits &= bits - 1) {
+        uint32_t v = static_cast<uint32_t>(w * 64 + __builtin_ctzll(bits));
         live[v] = true;
         AddRangeBackward(li.intervals_[v], bp.start, bp.end);
       }
@@ -229,6 +235,8 @@ LiveIntervals LiveIntervals::Build(const MachFunction& fn, const RegisterInfo& i
         if (src.is_virtual()) li.hints_[src.id()].push_back({use_pos, dst});
       }
     }
+    // What is still live is the block's live-in set.
+    for (uint32_t v : li.LiveInVregs(static_cast<uint32_t>(bi))) live[v] = false;
   }
 
   for (Interval& iv : li.intervals_) {

@@ -226,9 +226,20 @@ class Resolver {
     return m.vreg != Move::kNoVreg && m.to.is_slot && !m.from.is_slot;
   }
 
+  // Dense bitsets over the spilled vregs (spill_index_), for the store-elision dataflow.
+  using Bits = std::vector<uint64_t>;
+  static bool Get(const Bits& bits, int i) { return (bits[i / 64] >> (i % 64)) & 1; }
+  static void Set(Bits& bits, int i, bool value) {
+    if (value) {
+      bits[i / 64] |= uint64_t{1} << (i % 64);
+    } else {
+      bits[i / 64] &= ~(uint64_t{1} << (i % 64));
+    }
+  }
+
   // WalkBlock runs the "slot holds the current value" transfer over block `b`; with `mark` it
   // also marks the stores that find their slot already current.
-  void WalkBlock(uint32_t b, std::vector<bool>& valid, bool mark) {
+  void WalkBlock(uint32_t b, Bits& valid, bool mark) {
     const MachBlock& block = fn_.blocks[b];
     auto it = points_.lower_bound(PointKey{b, 0, 0});
     auto end = points_.lower_bound(PointKey{b + 1, 0, 0});
@@ -238,20 +249,23 @@ class Resolver {
         point.elided.resize(point.moves.size());
         for (size_t m = 0; m < point.moves.size(); ++m) {
           const Move& move = point.moves[m];
+          if (move.vreg == Move::kNoVreg) continue;
+          const int i = spill_index_[move.vreg];
           // After a reload, register and slot agree.
-          if (move.vreg != Move::kNoVreg && move.from.is_slot) valid[move.vreg] = true;
+          if (move.from.is_slot) Set(valid, i, true);
           if (!IsStore(move)) continue;
-          uint32_t v = move.vreg;
-          if (valid[v]) {
+          if (Get(valid, i)) {
             if (mark) point.elided[m] = true;
           } else {
-            valid[v] = true;
+            Set(valid, i, true);
           }
         }
       }
       if (idx == block.insts.size()) break;
       ForEachRegOperand(block.insts[idx], [&](Reg r, uint8_t role) {
-        if (r.is_virtual() && (role & kDef) != 0) valid[r.id()] = false;
+        if (r.is_virtual() && (role & kDef) != 0 && spill_index_[r.id()] >= 0) {
+          Set(valid, spill_index_[r.id()], false);
+        }
       });
     }
   }
@@ -259,20 +273,28 @@ class Resolver {
   // ElideRedundantStores: forward must-dataflow of "the slot of v holds v's current value";
   // a store where that already holds on every path is dropped.
   void ElideRedundantStores() {
+    spill_index_.assign(fn_.num_vregs, -1);
+    int spilled = 0;
+    for (uint32_t v = 0; v < fn_.num_vregs; ++v) {
+      if (slot_of_vreg_[v] >= 0) spill_index_[v] = spilled++;
+    }
+    if (spilled == 0) return;
     const size_t n = fn_.blocks.size();
-    std::vector<std::vector<bool>> out(n, std::vector<bool>(fn_.num_vregs, true));
+    const size_t words = (static_cast<size_t>(spilled) + 63) / 64;
+    std::vector<Bits> out(n, Bits(words, ~uint64_t{0}));
     auto in_of = [&](uint32_t b) {
-      std::vector<bool> in(fn_.num_vregs, b != 0 && !fn_.blocks[b].preds.empty());
-      if (b == 0) return in;
+      const bool reachable_only_via_preds = b != 0 && !fn_.blocks[b].preds.empty();
+      Bits in(words, reachable_only_via_preds ? ~uint64_t{0} : 0);
+      if (!reachable_only_via_preds) return in;
       for (uint32_t p : fn_.blocks[b].preds) {
-        for (uint32_t v = 0; v < fn_.num_vregs; ++v) in[v] = in[v] && out[p][v];
+        for (size_t w = 0; w < words; ++w) in[w] &= out[p][w];
       }
       return in;
     };
     for (bool changed = true; changed;) {
       changed = false;
       for (uint32_t b = 0; b < n; ++b) {
-        std::vector<bool> state = in_of(b);
+        Bits state = in_of(b);
         WalkBlock(b, state, /*mark=*/false);
         if (state != out[b]) {
           out[b] = std::move(state);
@@ -281,17 +303,46 @@ class Resolver {
       }
     }
     for (uint32_t b = 0; b < n; ++b) {
-      std::vector<bool> state = in_of(b);
+      Bits state = in_of(b);
       WalkBlock(b, state, /*mark=*/true);
     }
   }
 
+  // RegisterBusy says whether some value (a vreg piece or a fixed register) occupies
+  // physical register (cls, n) at `pos`. Pieces given one register never overlap, so their
+  // ranges, merged and sorted once, answer by binary search.
+  bool RegisterBusy(RegClass cls, uint32_t n, uint32_t pos) {
+    if (!reg_ranges_built_) {
+      for (const Interval& piece : li_.intervals()) {
+        if (piece.empty() || piece.assigned < 0) continue;
+        std::vector<LiveRange>& list =
+            reg_ranges_[static_cast<int>(piece.reg.reg_class())][piece.assigned];
+        list.insert(list.end(), piece.ranges.begin(), piece.ranges.end());
+      }
+      for (auto& per_class : reg_ranges_) {
+        for (std::vector<LiveRange>& list : per_class) {
+          std::sort(list.begin(), list.end(),
+                    [](const LiveRange& a, const LiveRange& b) { return a.from < b.from; });
+        }
+      }
+      reg_ranges_built_ = true;
+    }
+    const std::vector<LiveRange>& list = reg_ranges_[static_cast<int>(cls)][n];
+    auto it = std::upper_bound(list.begin(), list.end(), pos,
+                               [](uint32_t p, const LiveRange& r) { return p < r.from; });
+    // Ranges of one register may touch but not overlap, except fixed ranges with each other.
+    for (int back = 0; back < 2 && it != list.begin(); ++back) {
+      --it;
+      if (it->to > pos) return true;
+    }
+    return false;
+  }
+
   Location Scratch(RegClass cls, const InsertionPoint& point) {
     RegMask busy = 0;
-    for (const Interval& piece : li_.intervals()) {
-      if (piece.empty() || piece.assigned < 0 || piece.reg.reg_class() != cls) continue;
+    for (Reg r : info_.allocatable[static_cast<int>(cls)]) {
       for (uint32_t pos : point.busy_positions) {
-        if (piece.Covers(pos)) busy |= MaskOf(cls, static_cast<uint32_t>(piece.assigned));
+        if (RegisterBusy(cls, r.id(), pos)) busy |= r.mask_bit();
       }
     }
     for (const Move& m : point.moves) {
@@ -402,8 +453,11 @@ class Resolver {
   const AllocateOptions& options_;
   AllocationStats& stats_;
   std::vector<int> slot_of_vreg_;
+  std::vector<int> spill_index_;  // dense index of spilled vregs, -1 for the others
   int scratch_slot_[kNumRegClasses] = {-1, -1};
   std::map<PointKey, InsertionPoint> points_;
+  bool reg_ranges_built_ = false;
+  std::vector<LiveRange> reg_ranges_[kNumRegClasses][kMaxRegsPerClass];
 };
 
 // CheckInput rejects functions that break the machine-IR contract in ways that would

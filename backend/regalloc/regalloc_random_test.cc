@@ -1,6 +1,7 @@
 // Property test: allocate thousands of random programs on small register files and let the
 // symbolic checker prove every allocation correct (each use reads the value it names, fixed
 // registers and call clobbers respected, inserted code confined to allocatable registers).
+#include <ctime>
 #include <cstdint>
 #include <string>
 
@@ -69,6 +70,30 @@ TEST_CASE("random programs allocate correctly under extreme pressure", "[regallo
   // division or a call can only stay in r2 (callee-saved) or the stack.
   CheckSeeds({3, 2, 2, {8, 16, 10, 2}}, 200000 + chunk * 100, 100, &total);
   CHECK(total.spill_stores > 0);
+}
+
+TEST_CASE("a large random function allocates correctly on an x86_64-sized register file",
+          "[regalloc][property]") {
+  // 14 integer registers (5 callee-saved) and 16 float registers, as on x86_64 once rsp, rbp
+  // and the vmctx register are taken.
+  fake::FakeTarget target(14, 16, 9);
+  fake::RandomProgramOptions options;
+  options.blocks = 1500;
+  options.max_insts = 20;
+  options.int_values = 40;
+  options.float_values = 24;
+  MachFunction original = fake::RandomProgram(7, target, options);
+  MachFunction allocated = original;
+  AllocateOptions allocate_options;
+  allocate_options.keep_identity_moves = true;
+  const std::clock_t start = std::clock();
+  absl::StatusOr<AllocationStats> stats = AllocateRegisters(allocated, target, allocate_options);
+  const double ms = 1000.0 * static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
+  REQUIRE(stats.ok());
+  size_t insts = 0;
+  for (const MachBlock& block : original.blocks) insts += block.insts.size();
+  UNSCOPED_INFO("allocated " << insts << " instructions in " << ms << " ms of CPU time");
+  CHECK(CheckAllocation(original, allocated, target.register_info()) == absl::OkStatus());
 }
 
 }  // namespace
