@@ -77,6 +77,13 @@ absl::StatusOr<std::vector<RuntimeValue>> StoreExecutor::Invoke(
                                                    " arguments, the script passes ",
                                                    args.size()));
   }
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (params[i] != static_cast<api::ValueType>(args[i].type)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, " takes ", api::ValueTypeName(params[i]), " as argument ", i,
+                       ", the script passes ", wasm::ValTypeName(args[i].type)));
+    }
+  }
   std::vector<wasm::ValType> result_types;
   size_t result_slots = 0;
   for (api::ValueType type : definition.ResultTypes()) {

@@ -89,5 +89,24 @@ TEST_CASE("externref arguments come back as the script's references", "[spectest
 )wast", 4);
 }
 
+TEST_CASE("an action whose arguments do not fit the export fails with the reason",
+          "[spectest][e2e]") {
+  backend::CompileOptions options;
+  options.allocate = &backend::testing::SpillAllAllocate;
+  FileReport report = RunScriptSource("args.wast", R"wast(
+(module (func (export "f") (param i32)))
+(invoke "f" (i64.const 1))
+(invoke "f")
+(invoke "g")
+)wast", StoreExecutors(options));
+  REQUIRE(report.commands.size() == 4);
+  CHECK(report.commands[0].result == Result::kPass);
+  for (size_t i = 1; i < 4; ++i) CHECK(report.commands[i].result == Result::kFail);
+  CHECK_THAT(report.commands[1].detail,
+             Catch::Contains("f takes i32 as argument 0, the script passes i64"));
+  CHECK_THAT(report.commands[2].detail, Catch::Contains("f takes 1 arguments"));
+  CHECK_THAT(report.commands[3].detail, Catch::Contains("no function exported as g"));
+}
+
 }  // namespace
 }  // namespace kiln::spectest
