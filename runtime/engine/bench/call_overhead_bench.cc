@@ -13,7 +13,6 @@
 
 #include "api/function.h"
 #include "api/wasm.h"
-#include "backend/testing/spill_all_allocator.h"
 #include "compiler/text/wat_parser.h"
 #include "compiler/wasm/decoder.h"
 #include "compiler/wasm/validator.h"
@@ -44,12 +43,8 @@ int Run(uint32_t iterations) {
   absl::StatusOr<std::vector<uint8_t>> bytes = text::ParseWat(kModule);
   absl::StatusOr<wasm::Module> module = wasm::Decode(*bytes);
   if (!module.ok() || !wasm::Validate(*module).ok()) return 1;
-  backend::CompileOptions options;
-  // Until backend/regalloc is the default, the compiler needs an allocator named: the
-  // bodies here are tiny, so the spill-everything one does not change the call path.
-  options.allocate = &backend::testing::SpillAllAllocate;
   absl::StatusOr<std::shared_ptr<const CompiledModule>> compiled =
-      CompileModule(*std::move(module), options);
+      CompileModule(*std::move(module));
   if (!compiled.ok()) {
     std::fprintf(stderr, "compile: %s\n", compiled.status().ToString().c_str());
     return 1;

@@ -5,7 +5,6 @@
 #include <string>
 
 #include "api/wasm.h"
-#include "backend/testing/spill_all_allocator.h"
 #include "catch2/catch.hpp"
 #include "compiler/text/wat_parser.h"
 #include "compiler/wasm/decoder.h"
@@ -23,11 +22,8 @@ std::shared_ptr<const CompiledModule> CompileWat(absl::string_view wat) {
   absl::StatusOr<wasm::Module> module = wasm::Decode(*bytes);
   REQUIRE(module.ok());
   REQUIRE(wasm::Validate(*module).ok());
-  // Until backend/regalloc is the default allocator, compile with the backend's test one.
-  backend::CompileOptions options;
-  options.allocate = &backend::testing::SpillAllAllocate;
   absl::StatusOr<std::shared_ptr<const CompiledModule>> compiled =
-      CompileModule(*std::move(module), options);
+      CompileModule(*std::move(module));
   INFO(compiled.status());
   REQUIRE(compiled.ok());
   return *compiled;
