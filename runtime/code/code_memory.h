@@ -20,6 +20,7 @@
 
 namespace kiln::runtime {
 
+// CodeMemory is one placed, registered code blob; unregistered and unmapped on destruction.
 class CodeMemory final : public trap::CodeRange {
  public:
   // Place maps `code` executable and registers it. `function_names[i]` names defined function

@@ -21,6 +21,7 @@ namespace kiln::runtime {
 class Instance;
 struct FuncRefRecord;
 
+// WasmFunction is the api::Function of one exported function of one instance.
 class WasmFunction final : public api::Function {
  public:
   // WasmFunction calls `record` (code and vmctx) of type with `param_slots`/`result_slots`

@@ -12,6 +12,7 @@
 
 namespace kiln::runtime {
 
+// HostFunctionDefinition describes one function of a host module.
 class HostFunctionDefinition final : public api::FunctionDefinition {
  public:
   HostFunctionDefinition(std::string module_name, uint32_t index, std::string name,
@@ -49,6 +50,7 @@ class HostFunctionDefinition final : public api::FunctionDefinition {
   std::vector<api::ValueType> results_;
 };
 
+// HostMemoryDefinition describes one memory of a host module.
 class HostMemoryDefinition final : public api::MemoryDefinition {
  public:
   HostMemoryDefinition(std::string module_name, uint32_t index, std::string name, uint32_t min,

@@ -88,6 +88,7 @@ struct StoreContext {
   void* store = nullptr;
 };
 
+// Instance is one module instance, Wasm or host; the Store owns it.
 class Instance final : public api::Module {
  public:
   ~Instance() override;

@@ -21,6 +21,7 @@ struct TableRecord {
   uint32_t upper_zero = 0;
 };
 
+// Table is one table of references and its vmctx record.
 class Table {
  public:
   // kMaxElements bounds every table, whatever its declared maximum: a resource limit, so a

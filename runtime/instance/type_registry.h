@@ -12,6 +12,7 @@
 
 namespace kiln::runtime {
 
+// TypeRegistry assigns canonical function-type ids for one store.
 class TypeRegistry {
  public:
   // Intern returns the id of `type`, assigning the next one on first sight. Ids start at 1,

@@ -36,6 +36,7 @@ inline constexpr uint64_t kWasmPageSize = 65536;
 // kMaxPages32 is the page limit of a 32-bit memory (4 GiB).
 inline constexpr uint32_t kMaxPages32 = 65536;
 
+// LinearMemory is one guard-page linear memory and the api::Memory over it.
 class LinearMemory final : public api::Memory {
  public:
   // kReservationBytes is the address space reserved per memory: 8 GiB, plus 64 KiB so that a
