@@ -34,6 +34,8 @@
 #include "compiler/wasm/read_operator.h"
 #include "compiler/wasm/reader.h"
 #include "compiler/wasm/skip_operator.h"
+#include "compiler/wasm/validate_code.h"
+#include "compiler/wasm/validation_context.h"
 
 namespace kiln::wasm {
 namespace {
@@ -120,6 +122,8 @@ class ModuleDecoder {
         reader_(bytes_) {}
 
   absl::Status Decode();
+  // SetCodeValidation records what validating the bodies on the way found, if it ran.
+  void SetCodeValidation() { module_.code_validation = code_validation_; }
 
  private:
   absl::Status DecodeHeader();
@@ -165,6 +169,11 @@ class ModuleDecoder {
   std::vector<uint32_t> br_table_;        // br_table targets of the operator being read
   std::vector<ValType> select_types_;     // typed select's types of the operator being read
   bool code_uses_data_index_ = false;     // memory.init or data.drop seen in a body
+  // Validation of the bodies on the way (see DecodeCodeSection): the context, the validator
+  // while every body so far is valid, and the result for Module::code_validation.
+  std::optional<ValidationContext> context_;
+  std::optional<CodeValidator> code_validator_;
+  std::optional<absl::Status> code_validation_;
   bool has_name_section_ = false;
 };
 
@@ -571,6 +580,22 @@ absl::Status ModuleDecoder::DecodeCodeSection() {
   uint32_t count = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
   ReserveAtMost(module_.codes, count);
+  // The bodies are validated as they are decoded, which reads each body once instead of twice
+  // (here and in Validate). Everything validation needs precedes the code section, except the
+  // data segments' count when no data count section gives it -- and then memory.init and
+  // data.drop are malformed anyway. A body the validator accepts is also well formed, with its
+  // closing `end` right at its declared size, so the walk has nothing to add; any other body
+  // is walked as usual, so that malformed code is reported exactly as before. Validation stops
+  // at the first invalid body: its error is what Validate would report for the code.
+  code_validator_.reset();
+  if (count == module_.functions.size()) {
+    absl::StatusOr<ValidationContext> context = BuildValidationContext(module_);
+    if (context.ok()) {
+      context_ = *std::move(context);
+      code_validator_.emplace(*context_);
+      code_validation_ = absl::OkStatus();
+    }
+  }
   for (uint32_t i = 0; i < count; ++i) {
     current_func_ = module_.num_imported_functions + i;
     Code code;
@@ -587,6 +612,17 @@ absl::Status ModuleDecoder::ReadCode(Code* out) {
   const size_t start = reader_.pos();
   KILN_RETURN_IF_ERROR(ReadLocals(out));
   const size_t body = reader_.pos();
+  if (code_validator_.has_value() && body <= start + size && start + size <= bytes_.size()) {
+    out->body = ByteRange{static_cast<uint32_t>(body), static_cast<uint32_t>(start + size - body)};
+    out->whole = ByteRange{static_cast<uint32_t>(start), size};
+    absl::Status valid = code_validator_->ValidateFunction(*current_func_, *out);
+    if (valid.ok()) {
+      reader_.Seek(start + size);
+      return absl::OkStatus();
+    }
+    code_validation_ = std::move(valid);
+    code_validator_.reset();
+  }
   size_t end = 0;
   KILN_RETURN_IF_ERROR(WalkExpression(body, /*in_function=*/true, &end));
   if (end != start + size) return MalformedError("section size mismatch", start);
@@ -753,6 +789,7 @@ absl::StatusOr<Module> Decode(absl::Span<const uint8_t> bytes) {
   module.bytes.assign(bytes.begin(), bytes.end());
   ModuleDecoder decoder(&module);
   KILN_RETURN_IF_ERROR(decoder.Decode());
+  decoder.SetCodeValidation();
   return module;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/types/span.h"
 #include "compiler/wasm/value_type.h"
 
@@ -161,6 +162,13 @@ struct Module {
   std::vector<DataSegment> datas;
   std::vector<CustomSection> customs;
   NameSection names;
+
+  // What validating every function body gives (OK or the first failing body's error), when
+  // Decode already found out on its way through the bodies, so that each body is read once for
+  // both. Validate then checks the bodies no further. Code that changes the types, imports,
+  // functions, tables, memories, globals, elements, exports, codes or bytes of a decoded
+  // module must reset it.
+  std::optional<absl::Status> code_validation;
 
   // Counts of imports of each kind; the index of the first defined entity of that kind.
   uint32_t num_imported_functions = 0;

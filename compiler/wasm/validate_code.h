@@ -54,6 +54,14 @@ class CodeValidator {
     }
   };
 
+  // kUnknownType is the spec's "Unknown": a value popped from a polymorphic stack. It is no
+  // binary type code, so it never equals a real ValType.
+  static constexpr ValType kUnknownType = static_cast<ValType>(0);
+
+  // IsSelectable says whether the untyped select may choose between values of `type`: numeric
+  // and vector types only (an unknown type stands for any of them).
+  static bool IsSelectable(ValType type) { return !IsRefType(type); }
+
   // OperatorTyping caches an operator's immediate kind and fixed signature (see the .cc).
   struct OperatorTyping;
   // ByteTyping says how the fast path handles a one-byte opcode (see the .cc).

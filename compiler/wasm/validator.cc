@@ -130,6 +130,7 @@ absl::Status CheckCode(const ValidationContext& c) {
   if (module.codes.size() != module.functions.size()) {
     return Invalid("function and code section have inconsistent lengths", "module");
   }
+  if (module.code_validation.has_value()) return *module.code_validation;  // see module.h
   CodeValidator validator(c);
   for (size_t i = 0; i < module.codes.size(); ++i) {
     KILN_RETURN_IF_ERROR(

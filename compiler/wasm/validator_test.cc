@@ -234,11 +234,16 @@ class TestModule {
   std::optional<uint32_t> data_count_;
 };
 
-// Check decodes `module` (which must succeed) and validates it.
+// Check decodes `module` (which must succeed) and validates it. Decode validates the bodies
+// on its way (Module::code_validation); validating them afresh must give the same answer.
 absl::Status Check(const TestModule& module) {
   absl::StatusOr<Module> decoded = Decode(module.Encode());
   REQUIRE(decoded.ok());
-  return Validate(*decoded);
+  const absl::Status status = Validate(*decoded);
+  Module fresh = *decoded;
+  fresh.code_validation.reset();
+  CHECK(Validate(fresh) == status);
+  return status;
 }
 
 // CheckBody validates one function of type `params` -> `results` with `body`.
@@ -257,6 +262,24 @@ const absl::StatusCode kInvalid = absl::StatusCode::kInvalidArgument;
 
 TEST_CASE("validator accepts an empty module", "[wasm][validator]") {
   CHECK_THAT(Check(TestModule()), IsOk());
+}
+
+TEST_CASE("decoder validates function bodies on its way and validator reuses the answer",
+          "[wasm][validator]") {
+  TestModule module;
+  const uint32_t type = module.Type({}, {kI32});
+  module.Func(type, Asm().I32(1));
+  absl::StatusOr<Module> decoded = Decode(module.Encode());
+  REQUIRE(decoded.ok());
+  REQUIRE(decoded->code_validation.has_value());
+  CHECK_THAT(*decoded->code_validation, IsOk());
+  module.Func(type, Asm().F32());
+  decoded = Decode(module.Encode());
+  REQUIRE(decoded.ok());  // an invalid body is no malformed one
+  REQUIRE(decoded->code_validation.has_value());
+  CHECK_THAT(*decoded->code_validation, StatusIs(kInvalid, "type mismatch"));
+  CHECK_THAT(*decoded->code_validation, StatusIs(kInvalid, "(func 1, offset"));
+  CHECK(Validate(*decoded) == *decoded->code_validation);
 }
 
 TEST_CASE("validator types fixed-signature operators from the table", "[wasm][validator]") {

@@ -85,5 +85,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   kiln::wasm::CheckCodeReadsBack(*module);
   const absl::Status valid = kiln::wasm::Validate(*module);
   if (!valid.ok()) kiln::wasm::CheckError(valid);
+  // Decode validates the bodies on its way (Module::code_validation); validating them afresh
+  // must give the same answer, message included.
+  kiln::wasm::Module fresh = *module;
+  fresh.code_validation.reset();
+  KILN_CHECK(kiln::wasm::Validate(fresh) == valid);
   return 0;
 }
