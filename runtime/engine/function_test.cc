@@ -133,5 +133,18 @@ TEST_CASE("a store's functions can be called from another thread, one at a time"
   CHECK(CallU32(m, "id", {EncodeU32(6)}) == 6);
 }
 
+TEST_CASE("a call with a done context does not start", "[engine]") {
+  Store store;
+  api::Module* m = InstantiateWat(store, R"((module (func (export "f"))))");
+  api::Function* f = m->ExportedFunction("f");
+  REQUIRE(f != nullptr);
+  Context cancelled;
+  cancelled.Cancel();
+  CHECK_THAT(f->Call(cancelled, {}).status(), StatusIs(absl::StatusCode::kCancelled, ""));
+  Context expired = Context().WithDeadline(absl::InfinitePast());
+  CHECK_THAT(f->Call(expired, {}).status(), StatusIs(absl::StatusCode::kDeadlineExceeded, ""));
+  CHECK(f->Call(Context().WithTimeout(absl::Hours(1)), {}).ok());
+}
+
 }  // namespace
 }  // namespace kiln::runtime
