@@ -60,8 +60,10 @@ uint32_t LinearScan::OptimalSplitPos(uint32_t lo, uint32_t hi) const {
   if (p <= static_cast<int64_t>(lo)) return kNoPosition;
   uint32_t best = static_cast<uint32_t>(p);
   uint32_t best_cost = SplitCost(best);
-  // Walk block starts backwards; keep the latest one of strictly lower cost.
-  for (uint32_t b = intervals_.BlockOfPosition(best);; --b) {
+  // Walk block starts backwards; keep the latest one of strictly lower cost. The walk is
+  // bounded so that huge functions with long-lived values stay linear-ish.
+  int budget = 512;
+  for (uint32_t b = intervals_.BlockOfPosition(best); budget-- > 0; --b) {
     uint32_t start = intervals_.blocks()[b].start;
     if (start <= lo) break;
     if (start != best) {

@@ -4,15 +4,22 @@
 //
 // How an ISA backend calls it (after Isa::Lower, before Isa::Emit):
 //
-//   absl::StatusOr<MachFunction> mf = isa.Lower(ssa_fn, ctx);
+//   KILN_ASSIGN_OR_RETURN(MachFunction mf, isa.Lower(ssa_fn, ctx));
 //   KILN_ASSIGN_OR_RETURN(regalloc::AllocationStats stats,
-//                         regalloc::AllocateRegisters(*mf, isa));   // isa is a RegAllocTarget
-//   // stats.used_callee_saved: the callee-saved registers the prologue must save (the
-//   // allocator only ever writes registers of RegisterInfo::allocatable; fixed physical
-//   // operands the lowering wrote itself are not included). fn.frame now has the spill slots.
+//                         regalloc::AllocateRegisters(mf, isa));   // isa is a RegAllocTarget
+//   // mf now has physical registers only, inserted code marked kAllocatorInserted, and its
+//   // spill slots in mf.frame. stats.used_callee_saved is the set of callee-saved registers
+//   // the allocator wrote (UsedCalleeSaved(mf, info) recomputes it from the code, including
+//   // fixed operands the lowering wrote itself); the prologue saves those.
 //
-// `regalloc::Allocate` has the backend::AllocateFn signature for CompileOptions::allocate;
-// `UsedCalleeSaved` recomputes the register set from allocated code.
+// `regalloc::Allocate` has the backend::AllocateFn signature (CompileOptions::allocate).
+// To debug a lowering or the allocator, allocate a copy with keep_identity_moves and run
+// CheckAllocation (checker.h) on (original, allocated): it proves every read gets its value.
+//
+// What the input must satisfy is machine_ir.h's "shape guarantees": no critical edge that needs
+// moves, physical-register operands block-local, terminators reading no vregs except a jump
+// table's index, every vreg written before it is read on every path. Physical registers outside
+// RegisterInfo::allocatable are never assigned, moved or preserved.
 //
 // Pipeline: liveness and live intervals (live_intervals.h) → linear scan with splitting
 // (linear_scan.h) → resolution: moves between the pieces of a split vreg inside blocks and on

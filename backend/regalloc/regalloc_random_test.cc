@@ -78,7 +78,7 @@ TEST_CASE("a large random function allocates correctly on an x86_64-sized regist
   // and the vmctx register are taken.
   fake::FakeTarget target(14, 16, 9);
   fake::RandomProgramOptions options;
-  options.blocks = 1500;
+  options.blocks = 600;
   options.max_insts = 20;
   options.int_values = 40;
   options.float_values = 24;
