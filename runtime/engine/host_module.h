@@ -9,6 +9,12 @@
 //   spectest.AddGlobal("global_i32", api::kValueTypeI32, /*is_mutable=*/false, 666);
 //   spectest.AddTable("table", api::kValueTypeFuncRef, 10, 20);
 //   spectest.AddMemory("memory", 1, 2);
+// Typed C++ callables need no type lists: WithFunc deduces the Wasm signature from the C++ one
+// (api/typed_host_function.h), e.g.
+//   env.WithFunc("add", [](uint32_t a, uint32_t b) { return a + b; });     // (i32 i32) -> i32
+//   env.WithFunc("peek", [](api::Module& caller, uint32_t ptr) {           // (i32) -> i32
+//     return caller.Memory()->ReadUint32Le(ptr).value_or(0);
+//   });
 #ifndef KILN_RUNTIME_ENGINE_HOST_MODULE_H_
 #define KILN_RUNTIME_ENGINE_HOST_MODULE_H_
 
@@ -16,11 +22,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
 
 #include "api/function.h"
+#include "api/typed_host_function.h"
 #include "api/wasm.h"
 
 namespace kiln::runtime {
@@ -75,6 +83,19 @@ class HostModule {
                           std::unique_ptr<api::HostFunction> fn) {
     functions_.push_back({std::move(name), std::move(params), std::move(results), std::move(fn)});
     return *this;
+  }
+  // WithFunc exports a typed C++ callable, its Wasm param and result types deduced from its
+  // signature at compile time (see api/typed_host_function.h for the type mapping). A callable
+  // taking api::Module& becomes a HostModuleFunction, any other a HostFunction.
+  template <typename F>
+  HostModule& WithFunc(std::string name, F&& fn) {
+    using Signature = api::HostSignature<std::decay_t<F>>;
+    return AddFunction(std::move(name),
+                       std::vector<api::ValueType>(Signature::kParams.begin(),
+                                                   Signature::kParams.end()),
+                       std::vector<api::ValueType>(Signature::kResults.begin(),
+                                                   Signature::kResults.end()),
+                       api::NewTypedHostFunction(std::forward<F>(fn)));
   }
   HostModule& AddGlobal(std::string name, api::ValueType type, bool is_mutable, uint64_t value) {
     globals_.push_back({std::move(name), type, is_mutable, value});
