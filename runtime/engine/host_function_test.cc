@@ -5,11 +5,13 @@
 #include <any>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "api/function.h"
@@ -250,6 +252,34 @@ TEST_CASE("a typed lambda taking api::Module& reads the caller's memory", "[engi
   CHECK(CallU32(m, "poke_then_load", {EncodeU32(40), EncodeU32(14)}) == 14);
   CHECK(CallU32(m, "poke", {EncodeU32(65535), EncodeU32(1)}) == 0);
   CHECK(m->ExportedMemory("memory")->ReadUint32Le(32) == std::optional<uint32_t>(42));
+}
+
+TEST_CASE("WithFunc names params and results in the function definition", "[engine][host]") {
+  Store store;
+  HostModule env("env");
+  env.WithFunc("divmod", [](uint32_t a, uint32_t b) { return std::make_tuple(a / b, a % b); },
+               {"dividend", "divisor"}, {"quotient", "remainder"});
+  env.WithFunc("unnamed", [](float x) { return x; });
+  REQUIRE(store.InstantiateHost(std::move(env)).ok());
+  api::Module* host = store.Lookup("env");
+  REQUIRE(host != nullptr);
+  std::map<std::string, const api::FunctionDefinition*> definitions =
+      host->ExportedFunctionDefinitions();
+  const api::FunctionDefinition& divmod = *definitions.at("divmod");
+  CHECK(std::vector<std::string>(divmod.ParamNames().begin(), divmod.ParamNames().end()) ==
+        std::vector<std::string>{"dividend", "divisor"});
+  CHECK(std::vector<std::string>(divmod.ResultNames().begin(), divmod.ResultNames().end()) ==
+        std::vector<std::string>{"quotient", "remainder"});
+  CHECK(std::vector<api::ValueType>(divmod.ResultTypes().begin(), divmod.ResultTypes().end()) ==
+        std::vector<api::ValueType>{api::kValueTypeI32, api::kValueTypeI32});
+  CHECK(std::holds_alternative<const api::HostFunction*>(divmod.Host()));
+  CHECK(definitions.at("unnamed")->ParamNames().empty());
+
+  HostModule partial("partial");
+  partial.WithFunc("f", [](uint32_t, uint32_t) {}, {"only_one"});
+  absl::Status status = store.InstantiateHost(std::move(partial)).status();
+  CHECK(status.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(std::string(status.message()).find("names must be empty") != std::string::npos);
 }
 
 }  // namespace

@@ -44,6 +44,9 @@ class HostModule {
     std::vector<api::ValueType> results;
     std::variant<std::unique_ptr<api::HostModuleFunction>, std::unique_ptr<api::HostFunction>>
         impl;
+    // Optional names for the FunctionDefinition: empty, or one per param (result).
+    std::vector<std::string> param_names = {};
+    std::vector<std::string> result_names = {};
   };
   // Global is one exported global with its initial value, encoded per api::ValueType.
   struct Global {
@@ -96,6 +99,17 @@ class HostModule {
                        std::vector<api::ValueType>(Signature::kResults.begin(),
                                                    Signature::kResults.end()),
                        api::NewTypedHostFunction(std::forward<F>(fn)));
+  }
+  // WithFunc with names for the params and results, reported by the FunctionDefinition
+  // (ParamNames/ResultNames), as in wazero's WithParameterNames/WithResultNames. Each list is
+  // empty or names every param (result); InstantiateHost rejects any other count.
+  template <typename F>
+  HostModule& WithFunc(std::string name, F&& fn, std::vector<std::string> param_names,
+                       std::vector<std::string> result_names = {}) {
+    WithFunc(std::move(name), std::forward<F>(fn));
+    functions_.back().param_names = std::move(param_names);
+    functions_.back().result_names = std::move(result_names);
+    return *this;
   }
   HostModule& AddGlobal(std::string name, api::ValueType type, bool is_mutable, uint64_t value) {
     globals_.push_back({std::move(name), type, is_mutable, value});

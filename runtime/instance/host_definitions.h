@@ -17,7 +17,9 @@ class HostFunctionDefinition final : public api::FunctionDefinition {
  public:
   HostFunctionDefinition(std::string module_name, uint32_t index, std::string name,
                          api::HostImplementation host, std::vector<api::ValueType> params,
-                         std::vector<api::ValueType> results)
+                         std::vector<api::ValueType> results,
+                         std::vector<std::string> param_names = {},
+                         std::vector<std::string> result_names = {})
       : module_name_(std::move(module_name)),
         index_(index),
         export_names_{name},
@@ -25,7 +27,9 @@ class HostFunctionDefinition final : public api::FunctionDefinition {
         debug_name_(module_name_ + "." + name_),
         host_(host),
         params_(std::move(params)),
-        results_(std::move(results)) {}
+        results_(std::move(results)),
+        param_names_(std::move(param_names)),
+        result_names_(std::move(result_names)) {}
 
   absl::string_view ModuleName() const override { return module_name_; }
   uint32_t Index() const override { return index_; }
@@ -35,9 +39,9 @@ class HostFunctionDefinition final : public api::FunctionDefinition {
   absl::string_view DebugName() const override { return debug_name_; }
   api::HostImplementation Host() const override { return host_; }
   absl::Span<const api::ValueType> ParamTypes() const override { return params_; }
-  absl::Span<const std::string> ParamNames() const override { return {}; }
+  absl::Span<const std::string> ParamNames() const override { return param_names_; }
   absl::Span<const api::ValueType> ResultTypes() const override { return results_; }
-  absl::Span<const std::string> ResultNames() const override { return {}; }
+  absl::Span<const std::string> ResultNames() const override { return result_names_; }
 
  private:
   std::string module_name_;
@@ -48,6 +52,8 @@ class HostFunctionDefinition final : public api::FunctionDefinition {
   api::HostImplementation host_;
   std::vector<api::ValueType> params_;
   std::vector<api::ValueType> results_;
+  std::vector<std::string> param_names_;
+  std::vector<std::string> result_names_;
 };
 
 // HostMemoryDefinition describes one memory of a host module.

@@ -30,6 +30,15 @@ absl::StatusOr<wasm::FuncType> ToFuncType(const HostModule::Function& function) 
     KILN_ASSIGN_OR_RETURN(wasm::ValType t, ToValType(result));
     type.results.push_back(t);
   }
+  // Names are optional, but a partial list would leave ParamNames/ResultNames ambiguous.
+  auto names_fit = [](const std::vector<std::string>& names, size_t count) {
+    return names.empty() || names.size() == count;
+  };
+  if (!names_fit(function.param_names, function.params.size()) ||
+      !names_fit(function.result_names, function.results.size())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "host function ", function.name, ": names must be empty or name every param and result"));
+  }
   return type;
 }
 
@@ -73,7 +82,7 @@ absl::StatusOr<std::unique_ptr<Instance>> Instance::InstantiateHost(HostModule h
     }
     auto definition = std::make_unique<HostFunctionDefinition>(
         host.name(), static_cast<uint32_t>(i), function.name, implementation, function.params,
-        function.results);
+        function.results, function.param_names, function.result_names);
     auto record = std::make_unique<HostFuncRecord>();
     record->call = &CallHostFunction;
     record->impl = impl;
