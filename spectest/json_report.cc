@@ -7,45 +7,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "compiler/base/utf8.h"
 
 namespace kiln::spectest {
-namespace {
-
-// Utf8Length returns the length of the valid UTF-8 sequence starting at `pos`, or 0.
-size_t Utf8Length(absl::string_view s, size_t pos) {
-  auto byte = [&](size_t i) -> unsigned { return static_cast<unsigned char>(s[i]); };
-  unsigned b0 = byte(pos);
-  if (b0 < 0x80) return 1;
-  size_t length;
-  unsigned low = 0x80, high = 0xbf;
-  if (b0 >= 0xc2 && b0 <= 0xdf) {
-    length = 2;
-  } else if (b0 >= 0xe0 && b0 <= 0xef) {
-    length = 3;
-    if (b0 == 0xe0) low = 0xa0;
-    if (b0 == 0xed) high = 0x9f;
-  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-    length = 4;
-    if (b0 == 0xf0) low = 0x90;
-    if (b0 == 0xf4) high = 0x8f;
-  } else {
-    return 0;
-  }
-  if (pos + length > s.size() || byte(pos + 1) < low || byte(pos + 1) > high) return 0;
-  for (size_t i = 2; i < length; ++i) {
-    if (byte(pos + i) < 0x80 || byte(pos + i) > 0xbf) return 0;
-  }
-  return length;
-}
-
-}  // namespace
-
 std::string JsonString(absl::string_view text) {
   std::string out = "\"";
   for (size_t i = 0; i < text.size();) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
-      size_t n = Utf8Length(text, i);
+      size_t n = base::Utf8SequenceLength(text, i);
       if (n == 0) {
         out += "\\ufffd";
         ++i;

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "compiler/base/check.h"
+#include "compiler/base/utf8.h"
 #include "compiler/text/numbers.h"
 
 namespace kiln::text {
@@ -39,43 +40,8 @@ int HexValue(char c) {
   return -1;
 }
 
-// Utf8SequenceLength returns the length of the well-formed UTF-8 sequence at `pos` (1 to 4),
-// or 0 when it is malformed (overlong, surrogate, above U+10FFFF, truncated).
-size_t Utf8SequenceLength(absl::string_view s, size_t pos) {
-  auto byte = [&](size_t i) -> unsigned { return static_cast<unsigned char>(s[i]); };
-  unsigned b0 = byte(pos);
-  if (b0 < 0x80) return 1;
-  size_t length;
-  unsigned min_second = 0x80, max_second = 0xbf;
-  if (b0 >= 0xc2 && b0 <= 0xdf) {
-    length = 2;
-  } else if (b0 >= 0xe0 && b0 <= 0xef) {
-    length = 3;
-    if (b0 == 0xe0) min_second = 0xa0;  // overlong
-    if (b0 == 0xed) max_second = 0x9f;  // surrogates
-  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-    length = 4;
-    if (b0 == 0xf0) min_second = 0x90;  // overlong
-    if (b0 == 0xf4) max_second = 0x8f;  // above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (pos + length > s.size()) return 0;
-  if (byte(pos + 1) < min_second || byte(pos + 1) > max_second) return 0;
-  for (size_t i = 2; i < length; ++i) {
-    if (byte(pos + i) < 0x80 || byte(pos + i) > 0xbf) return 0;
-  }
-  return length;
-}
-
-bool IsValidUtf8(absl::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    size_t n = Utf8SequenceLength(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
+using base::IsValidUtf8;
+using base::Utf8SequenceLength;
 
 void AppendUtf8(uint32_t code_point, std::string& out) {
   if (code_point < 0x80) {

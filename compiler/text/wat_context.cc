@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "compiler/base/status_macros.h"
+#include "compiler/base/utf8.h"
 #include "compiler/text/numbers.h"
 #include "compiler/wasm/opcode.h"
 
@@ -113,48 +114,10 @@ absl::StatusOr<std::string> ExpectString(TokenCursor& cursor) {
   return cursor.Next().value;
 }
 
-namespace {
-
-// IsValidUtf8 checks for well-formed UTF-8: no overlong forms, surrogates, or code points
-// above U+10FFFF.
-bool IsValidUtf8(absl::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned b0 = byte(i);
-    size_t length;
-    unsigned low = 0x80, high = 0xbf;
-    if (b0 < 0x80) {
-      ++i;
-      continue;
-    } else if (b0 >= 0xc2 && b0 <= 0xdf) {
-      length = 2;
-    } else if (b0 >= 0xe0 && b0 <= 0xef) {
-      length = 3;
-      if (b0 == 0xe0) low = 0xa0;
-      if (b0 == 0xed) high = 0x9f;
-    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-      length = 4;
-      if (b0 == 0xf0) low = 0x90;
-      if (b0 == 0xf4) high = 0x8f;
-    } else {
-      return false;
-    }
-    if (i + length > s.size() || byte(i + 1) < low || byte(i + 1) > high) return false;
-    for (size_t k = 2; k < length; ++k) {
-      if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return false;
-    }
-    i += length;
-  }
-  return true;
-}
-
-}  // namespace
-
 absl::StatusOr<std::string> ExpectName(TokenCursor& cursor) {
   const Token& token = cursor.Peek();
   KILN_ASSIGN_OR_RETURN(std::string name, ExpectString(cursor));
-  if (!IsValidUtf8(name)) return Malformed(token, "malformed UTF-8 encoding", "in a name");
+  if (!base::IsValidUtf8(name)) return Malformed(token, "malformed UTF-8 encoding", "in a name");
   return name;
 }
 

@@ -4,6 +4,7 @@
 #include "compiler/wasm/reader.h"
 
 #include "absl/strings/str_cat.h"
+#include "compiler/base/utf8.h"
 
 namespace kiln::wasm {
 
@@ -65,55 +66,7 @@ bool Reader::ReadName(absl::string_view* out) {
   return true;
 }
 
-namespace {
-
-bool IsContinuation(uint8_t byte) { return (byte & 0xc0) == 0x80; }
-
-}  // namespace
-
-bool IsValidUtf8(absl::string_view text) {
-  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
-  const uint8_t* const end = p + text.size();
-  while (p < end) {
-    // Names are almost always ASCII: skip eight such bytes at a time.
-    while (end - p >= 8) {
-      uint64_t word = 0;
-      std::memcpy(&word, p, 8);
-      if ((word & 0x8080808080808080ull) != 0) break;
-      p += 8;
-    }
-    if (p >= end) break;
-    const uint8_t lead = *p;
-    if (lead < 0x80) {
-      ++p;
-      continue;
-    }
-    // The ranges allowed for the second byte exclude overlong forms (E0, F0), surrogates (ED)
-    // and code points above U+10FFFF (F4); C0, C1 and F5..FF never start a sequence.
-    size_t length = 0;
-    uint8_t second_min = 0x80, second_max = 0xbf;
-    if (lead >= 0xc2 && lead <= 0xdf) {
-      length = 2;
-    } else if (lead >= 0xe0 && lead <= 0xef) {
-      length = 3;
-      if (lead == 0xe0) second_min = 0xa0;
-      if (lead == 0xed) second_max = 0x9f;
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-      length = 4;
-      if (lead == 0xf0) second_min = 0x90;
-      if (lead == 0xf4) second_max = 0x8f;
-    } else {
-      return false;
-    }
-    if (static_cast<size_t>(end - p) < length) return false;
-    if (p[1] < second_min || p[1] > second_max) return false;
-    for (size_t i = 2; i < length; ++i) {
-      if (!IsContinuation(p[i])) return false;
-    }
-    p += length;
-  }
-  return true;
-}
+bool IsValidUtf8(absl::string_view text) { return base::IsValidUtf8(text); }
 
 const char* TypeByteError(uint8_t byte, bool reference_only) {
   if ((byte & 0x80) != 0) return kIntegerTooLong.data();
