@@ -16,9 +16,10 @@ work=/tmp/kiln_fuzz
 binary="$work/decode_validate_fuzzer"
 mkdir -p "$work" "$corpus"
 
-# Every library source of compiler/wasm (decoder, validator, reader, opcode table).
+# Every library source of compiler/wasm (decoder, validator, reader, opcode table) and of
+# compiler/base, which it uses (UTF-8 checks).
 sources=("$root/compiler/wasm/fuzz/decode_validate_fuzzer.cc")
-for file in "$root"/compiler/wasm/*.cc; do
+for file in "$root"/compiler/base/*.cc "$root"/compiler/wasm/*.cc; do
   [[ "$file" == *_test.cc ]] || sources+=("$file")
 done
 
