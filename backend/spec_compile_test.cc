@@ -6,12 +6,10 @@
 
 #include "absl/strings/match.h"
 #include "backend/compile.h"
+#include "backend/testing/spec_suite.h"
 #include "backend/testing/spill_all_allocator.h"
 #include "catch2/catch.hpp"
-#include "compiler/text/spec_modules_testlib.h"
 #include "compiler/vmctx/layout.h"
-#include "compiler/wasm/decoder.h"
-#include "compiler/wasm/validator.h"
 #include "runtime/code/code_memory.h"
 
 namespace kiln::backend {
@@ -19,41 +17,28 @@ namespace {
 
 TEST_CASE("every valid scalar module of the 2.0 spec suite compiles for x86_64",
           "[backend][x86_64][spectest]") {
-  auto files = text::testing::SpecWastFiles();
-  if (!files.ok()) FAIL(files.status().ToString());
   auto start = std::chrono::steady_clock::now();
   size_t compiled = 0, unimplemented = 0, code_bytes = 0;
   CompileOptions options;
   options.allocate = &testing::SpillAllAllocate;
-  for (const std::string& file : *files) {
-    auto source = text::testing::ReadFile(file);
-    REQUIRE(source.ok());
-    auto forms = text::testing::SpecModules(*source);
-    REQUIRE(forms.ok());
-    CAPTURE(file);
-    for (const auto& form : *forms) {
-      if (form.command != "module" || !form.parsed.ok()) continue;
-      auto binary = text::testing::ModuleBinary(*form.parsed);
-      if (!binary.ok()) continue;
-      auto module = wasm::Decode(*binary);
-      if (!module.ok() || !wasm::Validate(*module).ok()) continue;
-      CAPTURE(form.command_line);
-      vmctx::Layout layout = vmctx::Layout::Compute(*module);
-      auto code = CompileModule(*module, layout, options);
-      if (!code.ok() && code.status().code() == absl::StatusCode::kUnimplemented) {
-        // Only the SIMD scripts may need what the backend does not have yet.
-        bool simd_file = absl::StrContains(file, "/simd_");
-        if (!simd_file) FAIL(code.status().ToString());
-        ++unimplemented;
-        continue;
-      }
-      if (!code.ok()) FAIL(code.status().ToString());
-      code_bytes += code->code.size();
-      auto placed = runtime::CodeMemory::Place(*std::move(code));
-      REQUIRE(placed.ok());
-      ++compiled;
+  absl::Status walked = testing::ForEachValidSpecModule([&](const testing::ValidSpecModule& spec) {
+    CAPTURE(spec.file, spec.line);
+    vmctx::Layout layout = vmctx::Layout::Compute(spec.module);
+    auto code = CompileModule(spec.module, layout, options);
+    if (!code.ok() && code.status().code() == absl::StatusCode::kUnimplemented) {
+      // Only the SIMD scripts may need what the backend does not have yet.
+      bool simd_file = absl::StrContains(spec.file, "/simd_");
+      if (!simd_file) FAIL(code.status().ToString());
+      ++unimplemented;
+      return;
     }
-  }
+    if (!code.ok()) FAIL(code.status().ToString());
+    code_bytes += code->code.size();
+    auto placed = runtime::CodeMemory::Place(*std::move(code));
+    REQUIRE(placed.ok());
+    ++compiled;
+  });
+  if (!walked.ok()) FAIL(walked.ToString());
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "compiled " << compiled << " modules (" << code_bytes << " bytes of code), "
             << unimplemented << " unimplemented (SIMD), in " << seconds << " s\n";
