@@ -32,6 +32,14 @@ struct CompileOptions {
   bool verify_each = false;
   // allocate overrides the register allocator (tests); nullptr means backend/regalloc's.
   AllocateFn allocate = nullptr;
+  // interrupt_checks makes every function poll the vmctx interrupt flag on entry and at every
+  // loop header, trapping with `interrupted` when it is set (RuntimeConfig
+  // WithCloseOnContextDone). Part of the cache key: it changes the code.
+  bool interrupt_checks = false;
+  // threads is how many threads translate, optimise, lower and allocate functions in
+  // parallel (0: one per hardware thread). The emitted code is byte-for-byte the same for
+  // any value.
+  int threads = 1;
 };
 
 // HostIsa returns the Isa for the machine kiln runs on, with its detected CPU features. It is

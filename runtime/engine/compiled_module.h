@@ -32,6 +32,8 @@ class CompiledModule {
  private:
   friend absl::StatusOr<std::shared_ptr<const CompiledModule>> CompileModule(
       wasm::Module module, const backend::CompileOptions& options);
+  friend absl::StatusOr<std::shared_ptr<const CompiledModule>> LoadCompiledModule(
+      wasm::Module module, backend::CompiledCode code);
 
   CompiledModule(wasm::Module module, std::unique_ptr<CodeMemory> code);
 
@@ -47,6 +49,13 @@ class CompiledModule {
 // per-pass verification and (in tests) the register allocator.
 absl::StatusOr<std::shared_ptr<const CompiledModule>> CompileModule(
     wasm::Module module, const backend::CompileOptions& options = backend::CompileOptions());
+
+// LoadCompiledModule places code compiled earlier for `module` (e.g. read from the compilation
+// cache) without compiling anything. kInvalidArgument when `code` does not fit the module (a
+// different function count, or missing trampolines for its types); kFailedPrecondition when it
+// is for another ISA or needs CPU features this host lacks.
+absl::StatusOr<std::shared_ptr<const CompiledModule>> LoadCompiledModule(
+    wasm::Module module, backend::CompiledCode code);
 
 }  // namespace kiln::runtime
 
