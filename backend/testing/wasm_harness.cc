@@ -46,7 +46,7 @@ absl::StatusOr<std::unique_ptr<WasmHarness>> WasmHarness::Create(absl::string_vi
   size_t vmctx_size = (h->layout_.size() + 15) & ~size_t{15};
   h->vmctx_ = static_cast<uint8_t*>(std::aligned_alloc(16, vmctx_size == 0 ? 16 : vmctx_size));
   std::memset(h->vmctx_, 0, vmctx_size);
-  Put<uintptr_t>(h->vmctx_, vmctx::kStackLimitOffset, trap::ThreadStackLimit());
+  Put<uintptr_t>(h->vmctx_, vmctx::kStackLimitTlsOffset, trap::StackLimitTlsOffset());
   if (!h->module_.memories.empty()) {
     void* base = mmap(nullptr, kReservation, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (base == MAP_FAILED) return absl::ResourceExhaustedError("cannot reserve memory");

@@ -197,8 +197,14 @@ void ModuleEmitter::EmitPrologue() {
   int32_t total = static_cast<int32_t>(saves.size() * 8 + frame_->frame_size());
   a_.push(x86::rbp);
   a_.mov(x86::rbp, x86::rsp);
+  // The limit is the runtime's thread-local (runtime/trap/entry.h): the vmctx holds its offset
+  // from the fs base. rax is free here: it carries no argument (abi.h kIntArgRegs) and is
+  // caller-saved.
   a_.lea(x86::r11, x86::ptr(x86::rsp, -total));
-  a_.cmp(x86::r11, x86::ptr(x86::r14, vmctx::kStackLimitOffset));
+  a_.mov(x86::rax, x86::qword_ptr(x86::r14, vmctx::kStackLimitTlsOffset));
+  x86::Mem limit = x86::qword_ptr(x86::rax);
+  limit.setSegment(x86::fs);
+  a_.cmp(x86::r11, limit);
   a_.jb(TrapLabel(trap::TrapCode::kCallStackExhausted));
   for (uint32_t r : saves) a_.push(x86::gpq(r));
   if (frame_->frame_size() > 0) a_.sub(x86::rsp, frame_->frame_size());

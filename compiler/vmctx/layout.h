@@ -52,7 +52,10 @@ struct FuncRef {
 
 // Header fields, at fixed offsets in every vmctx.
 inline constexpr uint32_t kInstanceOffset = 0;       // runtime instance (runtime-private type)
-inline constexpr uint32_t kStackLimitOffset = 8;     // uintptr_t: lowest usable stack address
+// kStackLimitTlsOffset holds, not the stack limit itself, but the offset from the thread
+// pointer of the runtime's thread-local limit (runtime/trap/entry.h StackLimitTlsOffset), so
+// one instance can run on several threads, each checking its own stack.
+inline constexpr uint32_t kStackLimitTlsOffset = 8;  // uintptr_t: TLS offset of the limit
 inline constexpr uint32_t kInterruptFlagOffset = 16; // uint32_t: non-zero asks code to stop
 inline constexpr uint32_t kBuiltinsOffset = 24;      // const void* const*: builtin entry points
 inline constexpr uint32_t kHeaderSize = 32;

@@ -40,7 +40,7 @@ constexpr char kMixed[] = R"(
 TEST_CASE("vmctx header fields sit at fixed offsets", "[vmctx]") {
   Layout layout = Layout::Compute(Decode("(module)"));
   CHECK(kInstanceOffset == 0);
-  CHECK(kStackLimitOffset == 8);
+  CHECK(kStackLimitTlsOffset == 8);
   CHECK(kInterruptFlagOffset == 16);
   CHECK(kBuiltinsOffset == 24);
   CHECK(layout.size() == kHeaderSize);

@@ -1,5 +1,4 @@
-// The store: owning instances, resolving imports by registered name, and keeping every
-// instance's stack limit on the thread that calls in.
+// The store: owning instances and resolving imports by registered name.
 #include "runtime/engine/store.h"
 
 #include "absl/strings/str_cat.h"
@@ -14,7 +13,6 @@ namespace kiln::runtime {
 Store::Store() : types_(std::make_unique<TypeRegistry>()) {
   // Re-install over any handler set since the last store (a test framework's, say).
   trap::InstallTrapHandlers();
-  stack_limit_ = trap::ThreadStackLimit();
 }
 
 Store::~Store() = default;
@@ -22,25 +20,13 @@ Store::~Store() = default;
 StoreContext Store::MakeStoreContext() {
   StoreContext context;
   context.types = types_.get();
-  context.stack_limit = &stack_limit_;
-  context.sync_stack_limit = &Store::SyncStackLimit;
-  context.store = this;
   return context;
-}
-
-void Store::SyncStackLimit(void* raw_store) {
-  auto* store = static_cast<Store*>(raw_store);
-  store->stack_limit_ = trap::ThreadStackLimit();
-  for (const std::unique_ptr<Instance>& instance : store->instances_) {
-    instance->SetStackLimit(store->stack_limit_);
-  }
 }
 
 absl::StatusOr<api::Module*> Store::Instantiate(const Context& ctx,
                                                 std::shared_ptr<const CompiledModule> compiled,
                                                 absl::string_view name) {
   trap::InstallTrapHandlers();
-  if (stack_limit_ != trap::ThreadStackLimit()) SyncStackLimit(this);
   auto resolve = [this](absl::string_view module,
                         absl::string_view field) -> absl::StatusOr<Extern> {
     auto it = registered_.find(module);

@@ -83,11 +83,8 @@ class Store {
 
  private:
   StoreContext MakeStoreContext();
-  // SyncStackLimit points every instance at the calling thread's Wasm stack limit.
-  static void SyncStackLimit(void* store);
 
   std::unique_ptr<TypeRegistry> types_;
-  uintptr_t stack_limit_ = 0;
   std::vector<std::unique_ptr<Instance>> instances_;
   std::map<std::string, Instance*, std::less<>> registered_;
 };

@@ -83,10 +83,6 @@ absl::Status WasmFunction::CallWithStack(const Context& ctx, absl::Span<uint64_t
   if (ABSL_PREDICT_FALSE(ctx.Cancelled() || (ctx.Deadline().has_value() && ctx.Done()))) {
     return ctx.Err();
   }
-  const StoreContext& store = owner_->store();
-  if (ABSL_PREDICT_FALSE(*store.stack_limit != trap::ThreadStackLimit())) {
-    store.sync_stack_limit(store.store);
-  }
   CallContextScope scope(&ctx);
   trap::EntryFrame frame;
   std::optional<trap::TrapCode> trap = trap::EnterWasm(

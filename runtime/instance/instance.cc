@@ -34,11 +34,6 @@ absl::Span<const uint8_t> Instance::data_segment(uint32_t index) const {
   return compiled_->module().Bytes(compiled_->module().datas[index].init);
 }
 
-void Instance::SetStackLimit(uintptr_t limit) {
-  if (vmctx_ == nullptr) return;
-  *reinterpret_cast<uintptr_t*>(vmctx_ + vmctx::kStackLimitOffset) = limit;
-}
-
 api::Function* Instance::ExportedFunction(absl::string_view name) {
   // Host instances have no entry trampolines: their functions are called from Wasm only.
   if (compiled_ == nullptr || closed_) return nullptr;

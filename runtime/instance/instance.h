@@ -82,10 +82,6 @@ using ImportResolver =
 // StoreContext is what an instance needs from its store.
 struct StoreContext {
   TypeRegistry* types = nullptr;
-  const uintptr_t* stack_limit = nullptr;  // the store's current Wasm stack limit
-  // sync_stack_limit updates every instance of the store to the calling thread's limit.
-  void (*sync_stack_limit)(void* store) = nullptr;
-  void* store = nullptr;
 };
 
 // Instance is one module instance, Wasm or host; the Store owns it.
@@ -125,7 +121,6 @@ class Instance final : public api::Module {
     return reinterpret_cast<uintptr_t>(functions_[index].record);
   }
   const CodeMemory* code() const { return code_; }
-  void SetStackLimit(uintptr_t limit);
   const StoreContext& store() const { return store_; }
 
   // -- api::Module ------------------------------------------------------------------------------

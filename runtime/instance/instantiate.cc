@@ -13,6 +13,7 @@
 #include "runtime/instance/function.h"
 #include "runtime/instance/global_view.h"
 #include "runtime/instance/instance.h"
+#include "runtime/trap/entry.h"
 #include "runtime/trap/trap_error.h"
 
 namespace kiln::runtime {
@@ -157,7 +158,7 @@ absl::Status InstanceBuilder::Allocate() {
   instance_.vmctx_ = static_cast<uint8_t*>(std::aligned_alloc(16, size == 0 ? 16 : size));
   std::memset(instance_.vmctx_, 0, size);
   *At<Instance*>(vmctx::kInstanceOffset) = &instance_;
-  *At<uintptr_t>(vmctx::kStackLimitOffset) = *store.stack_limit;
+  *At<uintptr_t>(vmctx::kStackLimitTlsOffset) = trap::StackLimitTlsOffset();
   *At<const void* const*>(vmctx::kBuiltinsOffset) = BuiltinTable();
 
   std::vector<uint32_t> type_ids;

@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 
+#include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
 #include "compiler/base/check.h"
 #include "runtime/trap/code_registry.h"
@@ -13,6 +14,25 @@ namespace {
 
 // initial-exec: the signal handler reads it, and this model never allocates on access.
 thread_local EntryFrame* tls_current_entry __attribute__((tls_model("initial-exec"))) = nullptr;
+
+// The Wasm stack limit of this thread, read by every prologue at a fixed offset from the
+// thread pointer (entry.h). initial-exec guarantees that offset is one link-time constant
+// for all threads; 0 until the thread first enters Wasm.
+thread_local uintptr_t tls_wasm_stack_limit __attribute__((tls_model("initial-exec"))) = 0;
+
+// ThreadPointer is the thread pointer the TLS offsets are relative to: on x86_64 the fs base,
+// which glibc stores at fs:0 (the TCB points to itself); on aarch64 tpidr_el0.
+uintptr_t ThreadPointer() {
+  uintptr_t tp;
+#if defined(__x86_64__)
+  asm("mov %%fs:0, %0" : "=r"(tp));
+#elif defined(__aarch64__)
+  asm("mrs %0, tpidr_el0" : "=r"(tp));
+#else
+#error "kiln's runtime supports x86_64 and aarch64"
+#endif
+  return tp;
+}
 
 uintptr_t ComputeThreadStackLimit() {
   pthread_attr_t attr;
@@ -54,8 +74,14 @@ uintptr_t ComputeThreadStackLimit() {
 }  // namespace
 
 uintptr_t ThreadStackLimit() {
-  thread_local uintptr_t limit = ComputeThreadStackLimit();
-  return limit;
+  if (ABSL_PREDICT_FALSE(tls_wasm_stack_limit == 0)) {
+    tls_wasm_stack_limit = ComputeThreadStackLimit();
+  }
+  return tls_wasm_stack_limit;
+}
+
+uintptr_t StackLimitTlsOffset() {
+  return reinterpret_cast<uintptr_t>(&tls_wasm_stack_limit) - ThreadPointer();
 }
 
 EntryFrame* CurrentEntryFrame() { return tls_current_entry; }
@@ -66,6 +92,7 @@ std::optional<TrapCode> EnterWasm(TrampolineFn trampoline, uintptr_t landing_pad
   EnsureSignalStack();
   frame->landing_pad = landing_pad;
   frame->previous = tls_current_entry;
+  // Computing the limit the first time also fills the variable the prologues read.
   frame->stack_limit = ThreadStackLimit();
   frame->backtrace_size = 0;
   tls_current_entry = frame;

@@ -29,8 +29,22 @@ inline constexpr uintptr_t kStackMargin = 256 * 1024;
 // bottom of its stack (pthread_getattr_np) plus kStackMargin. Cached per thread.
 uintptr_t ThreadStackLimit();
 
+// The stack limit compiled code checks is a thread-local variable of the runtime, not a field
+// of an instance, so that instances (even ones sharing imports) run on several threads at
+// once without rewriting anything. Code cannot name the variable's address (it is position
+// independent and cached across processes), but with the initial-exec TLS model the
+// variable sits at one fixed offset from the thread pointer in every thread of the process.
+// The runtime stores that offset in each vmctx (vmctx::kStackLimitTlsOffset) and the
+// prologue reads the limit through it:
+//   x86_64:  mov rax, [r14 + kStackLimitTlsOffset]; cmp r11, fs:[rax]
+//   aarch64: mrs x16, tpidr_el0; ldr x17, [x28, #kStackLimitTlsOffset]; ldr x16, [x16, x17]
+// StackLimitTlsOffset is that offset (address of the variable minus the thread pointer; the
+// same on every thread). EnterWasm fills the variable for the calling thread.
+uintptr_t StackLimitTlsOffset();
+
 // EnterWasm calls `trampoline(vmctx, callee_code, stack, frame)` with `frame` linked as the
-// thread's current entry and `landing_pad` as where traps resume. Returns nullopt when the
+// thread's current entry and `landing_pad` as where traps resume, after setting the calling
+// thread's stack limit (StackLimitTlsOffset). Returns nullopt when the
 // call completed, or the trap code. On a trap, `frame` holds the pc and backtrace.
 std::optional<TrapCode> EnterWasm(TrampolineFn trampoline, uintptr_t landing_pad, void* vmctx,
                                   const void* callee_code, uint64_t* stack, EntryFrame* frame);

@@ -36,13 +36,13 @@ enum TestFunction { kDivide, kLoad, kUnreachable, kRecurse, kCallBuiltin, kStore
 // TestVmctx mimics the header of a real vmctx plus memory 0 at offset 32.
 struct alignas(16) TestVmctx {
   void* instance = nullptr;
-  uintptr_t stack_limit = 0;
+  uintptr_t stack_limit_tls_offset = 0;
   uint32_t interrupt = 0;
   uint32_t padding = 0;
   const void* const* builtins = nullptr;
   runtime::MemoryRecord memory0;
 };
-static_assert(offsetof(TestVmctx, stack_limit) == vmctx::kStackLimitOffset);
+static_assert(offsetof(TestVmctx, stack_limit_tls_offset) == vmctx::kStackLimitTlsOffset);
 static_assert(offsetof(TestVmctx, builtins) == vmctx::kBuiltinsOffset);
 static_assert(offsetof(TestVmctx, memory0) == vmctx::kHeaderSize);
 
@@ -116,7 +116,10 @@ std::unique_ptr<CodeMemory> Assemble() {
   a.bind(functions[kRecurse]);
   prologue();
   a.lea(x86::r11, x86::ptr(x86::rsp, -16));
-  a.cmp(x86::r11, x86::qword_ptr(x86::r14, vmctx::kStackLimitOffset));
+  a.mov(x86::rax, x86::qword_ptr(x86::r14, vmctx::kStackLimitTlsOffset));
+  x86::Mem limit = x86::qword_ptr(x86::rax);
+  limit.setSegment(x86::fs);
+  a.cmp(x86::r11, limit);
   a.jb(overflow);
   a.sub(x86::rsp, 16);
   a.call(functions[kRecurse]);
@@ -170,7 +173,7 @@ struct Harness {
     REQUIRE(made.ok());
     memory = *std::move(made);
     vmctx.memory0 = *memory->record();
-    vmctx.stack_limit = ThreadStackLimit();
+    vmctx.stack_limit_tls_offset = StackLimitTlsOffset();
     vmctx.builtins = builtins;
   }
 
@@ -248,6 +251,34 @@ TEST_CASE("other threads get their own signal stack and stack limit", "[trap]") 
   thread.join();
   CHECK(recursion == TrapCode::kCallStackExhausted);
   CHECK(divide == TrapCode::kIntegerDivideByZero);
+}
+
+TEST_CASE("one vmctx serves threads recursing at once, each against its own limit", "[trap]") {
+  Harness h;
+  // Both threads run the same code with the same vmctx; each must stop at its own stack's
+  // limit (a shared limit would let one thread run past the end of the other's stack).
+  std::optional<TrapCode> results[2];
+  uint64_t quotients[2] = {0, 0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) results[t] = h.Call(kRecurse, 0);
+      h.Call(kDivide, 100, &quotients[t]);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int t = 0; t < 2; ++t) {
+    CHECK(results[t] == TrapCode::kCallStackExhausted);
+    CHECK(quotients[t] == 1);
+  }
+}
+
+TEST_CASE("the stack limit's TLS offset is the same on every thread", "[trap]") {
+  uintptr_t here = StackLimitTlsOffset();
+  uintptr_t there = 0;
+  std::thread thread([&] { there = StackLimitTlsOffset(); });
+  thread.join();
+  CHECK(here == there);
 }
 
 TEST_CASE("a builtin raises a trap that unwinds to the entry", "[trap]") {
