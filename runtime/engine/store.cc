@@ -23,12 +23,21 @@ StoreContext Store::MakeStoreContext() {
   return context;
 }
 
+Instance* Store::Adopt(std::unique_ptr<Instance> instance) {
+  absl::MutexLock lock(&mu_);
+  instances_.push_back(std::move(instance));
+  return instances_.back().get();
+}
+
 absl::StatusOr<api::Module*> Store::Instantiate(const Context& ctx,
                                                 std::shared_ptr<const CompiledModule> compiled,
                                                 absl::string_view name) {
   trap::InstallTrapHandlers();
+  // Linking reads the registrations under the lock; instantiating (which may run the start
+  // function, and through it host code that uses this store) does not hold it.
   auto resolve = [this](absl::string_view module,
                         absl::string_view field) -> absl::StatusOr<Extern> {
+    absl::MutexLock lock(&mu_);
     auto it = registered_.find(module);
     if (it != registered_.end()) {
       if (std::optional<Extern> found = it->second->Export(field)) return *found;
@@ -40,17 +49,17 @@ absl::StatusOr<api::Module*> Store::Instantiate(const Context& ctx,
       ctx, std::move(compiled), std::string(name), resolve, MakeStoreContext(), &failed);
   if (!instance.ok()) {
     // Keep a partly initialized instance: tables it wrote to may refer to its functions.
-    if (failed != nullptr) instances_.push_back(std::move(failed));
+    if (failed != nullptr) Adopt(std::move(failed));
     return instance.status();
   }
-  instances_.push_back(*std::move(instance));
-  return instances_.back().get();
+  return Adopt(*std::move(instance));
 }
 
 absl::StatusOr<api::Module*> Store::InstantiateHost(HostModule host) {
   std::string name = host.name();
   KILN_ASSIGN_OR_RETURN(std::unique_ptr<Instance> instance,
                         Instance::InstantiateHost(std::move(host), MakeStoreContext()));
+  absl::MutexLock lock(&mu_);
   instances_.push_back(std::move(instance));
   Instance* created = instances_.back().get();
   registered_[name] = created;
@@ -58,6 +67,7 @@ absl::StatusOr<api::Module*> Store::InstantiateHost(HostModule host) {
 }
 
 absl::Status Store::Register(absl::string_view name, api::Module* instance) {
+  absl::MutexLock lock(&mu_);
   for (const std::unique_ptr<Instance>& owned : instances_) {
     if (owned.get() == instance) {
       registered_[std::string(name)] = owned.get();
@@ -68,6 +78,7 @@ absl::Status Store::Register(absl::string_view name, api::Module* instance) {
 }
 
 api::Module* Store::Lookup(absl::string_view name) const {
+  absl::MutexLock lock(&mu_);
   auto it = registered_.find(name);
   return it == registered_.end() ? nullptr : it->second;
 }

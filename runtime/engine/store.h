@@ -27,12 +27,14 @@
 //                 exhausted") whose message starts with the spec's text, followed by a
 //                 backtrace; trap::TrapCodeOf(status) gives the code.
 //
-// A Store is not thread-safe, and neither are calls into its instances: like a wasmtime Store,
-// it may move between threads, but only one thread may use it (instantiate, register or call)
-// at a time. The reason is the stack limit compiled code checks: it lives in each vmctx, and a
-// call from another thread than the previous one first rewrites it in every instance of the
-// store to that thread's limit. Each thread that calls Wasm gets its own alternate signal
-// stack.
+// Threads: a Store is thread-safe. Several threads may instantiate, register and look up at
+// once (a mutex guards the instance list, the registrations and the type registry; it is never
+// held while Wasm runs, so a start function or host function may use the store too), and
+// instances run concurrently on different threads, even one instance on several threads or
+// instances sharing an imported one: the stack limit compiled code checks is per thread
+// (runtime/trap/entry.h), and each thread traps independently on its own alternate signal
+// stack. What the guest itself shares (a memory, a table, a mutable global) is as racy as the
+// guest makes it.
 #ifndef KILN_RUNTIME_ENGINE_STORE_H_
 #define KILN_RUNTIME_ENGINE_STORE_H_
 
@@ -42,9 +44,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "api/context.h"
 #include "api/module.h"
 #include "runtime/engine/compiled_module.h"
@@ -83,10 +87,13 @@ class Store {
 
  private:
   StoreContext MakeStoreContext();
+  // Adopt takes ownership of `instance` and returns it.
+  Instance* Adopt(std::unique_ptr<Instance> instance) ABSL_LOCKS_EXCLUDED(mu_);
 
-  std::unique_ptr<TypeRegistry> types_;
-  std::vector<std::unique_ptr<Instance>> instances_;
-  std::map<std::string, Instance*, std::less<>> registered_;
+  std::unique_ptr<TypeRegistry> types_;  // thread-safe itself
+  mutable absl::Mutex mu_;
+  std::vector<std::unique_ptr<Instance>> instances_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Instance*, std::less<>> registered_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace kiln::runtime

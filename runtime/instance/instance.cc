@@ -37,6 +37,7 @@ absl::Span<const uint8_t> Instance::data_segment(uint32_t index) const {
 api::Function* Instance::ExportedFunction(absl::string_view name) {
   // Host instances have no entry trampolines: their functions are called from Wasm only.
   if (compiled_ == nullptr || closed_) return nullptr;
+  absl::MutexLock lock(&handles_mu_);
   auto handle = function_handles_.find(name);
   if (handle != function_handles_.end()) return handle->second.get();
   auto it = exports_.find(name);
@@ -80,6 +81,7 @@ std::map<std::string, const api::MemoryDefinition*> Instance::ExportedMemoryDefi
 }
 
 api::Global* Instance::ExportedGlobal(absl::string_view name) {
+  absl::MutexLock lock(&handles_mu_);
   auto handle = global_handles_.find(name);
   if (handle != global_handles_.end()) return handle->second.get();
   auto it = exports_.find(name);

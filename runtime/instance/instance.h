@@ -18,8 +18,10 @@
 #include <vector>
 
 #include "absl/functional/function_ref.h"
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "api/context.h"
 #include "api/module.h"
@@ -169,8 +171,12 @@ class Instance final : public api::Module {
     uint32_t index;
   };
   std::map<std::string, ExportEntry, std::less<>> exports_;
-  std::map<std::string, std::unique_ptr<api::Function>, std::less<>> function_handles_;
-  std::map<std::string, std::unique_ptr<api::Global>, std::less<>> global_handles_;
+  // The api handles are made on first request; several threads may ask at once.
+  absl::Mutex handles_mu_;
+  std::map<std::string, std::unique_ptr<api::Function>, std::less<>> function_handles_
+      ABSL_GUARDED_BY(handles_mu_);
+  std::map<std::string, std::unique_ptr<api::Global>, std::less<>> global_handles_
+      ABSL_GUARDED_BY(handles_mu_);
   bool closed_ = false;
 };
 

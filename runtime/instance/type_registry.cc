@@ -8,6 +8,7 @@ uint32_t TypeRegistry::Intern(const wasm::FuncType& type) {
   for (wasm::ValType param : type.params) key.push_back(static_cast<char>(param));
   key.push_back('\0');  // no value type encodes as 0x00
   for (wasm::ValType result : type.results) key.push_back(static_cast<char>(result));
+  absl::MutexLock lock(&mu_);
   auto [it, inserted] = ids_.emplace(std::move(key), static_cast<uint32_t>(ids_.size() + 1));
   return it->second;
 }

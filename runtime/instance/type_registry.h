@@ -8,11 +8,14 @@
 #include <map>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "compiler/wasm/module.h"
 
 namespace kiln::runtime {
 
-// TypeRegistry assigns canonical function-type ids for one store.
+// TypeRegistry assigns canonical function-type ids for one store. Thread-safe: instances of
+// one store are created on several threads at once.
 class TypeRegistry {
  public:
   // Intern returns the id of `type`, assigning the next one on first sight. Ids start at 1,
@@ -20,7 +23,8 @@ class TypeRegistry {
   uint32_t Intern(const wasm::FuncType& type);
 
  private:
-  std::map<std::string, uint32_t> ids_;  // key: param bytes, 0x00, result bytes
+  absl::Mutex mu_;
+  std::map<std::string, uint32_t> ids_ ABSL_GUARDED_BY(mu_);  // key: params, 0x00, results
 };
 
 }  // namespace kiln::runtime
