@@ -45,10 +45,12 @@ absl::StatusOr<CompiledCode> CompileModule(const wasm::Module& module,
       if (pass.required == passes::Required::kNo) pipeline.disable.emplace_back(pass.name);
     }
   }
+  frontend::TranslateOptions translate;
+  translate.interrupt_checks = options.interrupt_checks;
   std::vector<MachFunction> functions;
   functions.reserve(module.functions.size());
   for (uint32_t i = 0; i < module.functions.size(); ++i) {
-    KILN_ASSIGN_OR_RETURN(ssa::Function fn, frontend::TranslateFunction(module, i, layout));
+    KILN_ASSIGN_OR_RETURN(ssa::Function fn, frontend::TranslateFunction(module, i, layout, translate));
     KILN_RETURN_IF_ERROR(passes::RunPipeline(fn, pipeline));
     LowerContext ctx;
     ctx.module = &module;

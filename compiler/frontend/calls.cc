@@ -25,6 +25,7 @@ bool Translator::TranslateCall(const wasm::Instruction& inst) {
   using ssa::Type;
   switch (inst.opcode) {
     case wasm::Opcode::kCall: {
+      makes_calls_ = true;
       const wasm::FuncType& type = module_.types[FuncTypeIndex(inst.index)];
       ssa::Signature signature = SsaSignature(type);
       std::vector<ssa::Value> args = PopN(type.params.size());
@@ -46,6 +47,7 @@ bool Translator::TranslateCall(const wasm::Instruction& inst) {
       return true;
     }
     case wasm::Opcode::kCallIndirect: {
+      makes_calls_ = true;
       const wasm::FuncType& type = module_.types[inst.index];
       ssa::Signature signature = SsaSignature(type);
       ssa::Value index = Pop();

@@ -159,10 +159,7 @@ void Translator::EnterLoop(const wasm::BlockType& type) {
   AddPred(header, current(), 0);
 
   SwitchTo(header);
-  if (options_.interrupt_checks) {
-    ssa::Value flag = builder_.VmLoad(ssa::Type::kI32, vmctx_, vmctx::kInterruptFlagOffset);
-    builder_.Trapnz(flag, trap::TrapCode::kInterrupted);
-  }
+  if (options_.interrupt_checks) EmitInterruptCheck();
   for (ssa::Value param : header->params()) Push(param);
   frames_.push_back(std::move(frame));
 }

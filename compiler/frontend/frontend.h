@@ -31,9 +31,12 @@ namespace kiln::frontend {
 // to completion.
 struct TranslateOptions {
   // interrupt_checks polls the VM context's interrupt flag at the top of every loop (each
-  // back edge passes there) and traps with `interrupted` when it is set: the hook for
-  // cancelling long-running calls (wazero's WithCloseOnContextDone). Off by default, since
-  // it costs a load and a branch per iteration.
+  // back edge passes there) and on entry to every function that makes calls, and traps with
+  // `interrupted` when it is set: the hook for cancelling long-running calls (wazero's
+  // WithCloseOnContextDone). Together the two bound the work between polls: code that runs
+  // long must either loop or call, and recursion passes an entry poll on every level. A
+  // function that neither loops nor calls runs a bounded number of instructions, so it skips
+  // the entry poll. Off by default: each poll costs a load and a branch.
   bool interrupt_checks = false;
 };
 

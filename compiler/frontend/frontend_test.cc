@@ -197,6 +197,44 @@ TEST_CASE("frontend polls the interrupt flag at loop headers only when asked", "
   CHECK(Count(text, "interrupted") == 2);
 }
 
+TEST_CASE("frontend polls the interrupt flag on entry to functions that call", "[frontend]") {
+  // $leaf neither loops nor calls: bounded, no poll. $fib recurses: one poll on entry, before
+  // anything else, so every level of a recursion passes one.
+  wasm::Module module = Load(R"((module
+      (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+      (func $fib (param i32) (result i32)
+        (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+          (then (local.get 0))
+          (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                         (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+      (table 1 funcref)
+      (func $indirect (param i32) (result i32)
+        (call_indirect (param i32) (result i32) (local.get 0) (i32.const 0)))))");
+  vmctx::Layout layout = vmctx::Layout::Compute(module);
+  TranslateOptions options;
+  options.interrupt_checks = true;
+  for (uint32_t f = 0; f < 3; ++f) {
+    absl::StatusOr<ssa::Function> plain = TranslateFunction(module, f, layout);
+    REQUIRE(plain.ok());
+    CHECK(Count(ssa::Print(*plain), "interrupted") == 0);
+  }
+  absl::StatusOr<ssa::Function> leaf = TranslateFunction(module, 0, layout, options);
+  REQUIRE(leaf.ok());
+  CHECK(Count(ssa::Print(*leaf), "interrupted") == 0);
+  for (uint32_t f : {1u, 2u}) {
+    absl::StatusOr<ssa::Function> calling = TranslateFunction(module, f, layout, options);
+    REQUIRE(calling.ok());
+    CHECK(ssa::Verify(*calling).ok());
+    std::string text = ssa::Print(*calling);
+    CAPTURE(text);
+    CHECK(Count(text, "interrupted") == 1);
+    // The poll is the entry block's first instruction.
+    const ssa::Inst* first = calling->entry()->first();
+    REQUIRE(first != nullptr);
+    CHECK(first->opcode() == ssa::Opcode::kVmLoad);
+  }
+}
+
 TEST_CASE("frontend names functions from the name section when the name is plain",
           "[frontend]") {
   wasm::Module module = Load(R"((module (func) (func) (func)))");

@@ -122,9 +122,27 @@ absl::Status Translator::TranslateOperator(const wasm::Instruction& inst) {
                                           inst.offset, ")"));
 }
 
+// -- Interrupt polls ----------------------------------------------------------------------------
+
+void Translator::EmitInterruptCheck() {
+  ssa::Value flag = builder_.VmLoad(ssa::Type::kI32, vmctx_, vmctx::kInterruptFlagOffset);
+  builder_.Trapnz(flag, trap::TrapCode::kInterrupted);
+}
+
+void Translator::AddEntryInterruptCheck() {
+  if (!options_.interrupt_checks || !makes_calls_) return;
+  if (ssa::Inst* first = entry_->first()) {
+    builder_.SetInsertBefore(first);
+  } else {
+    builder_.SetInsertPoint(entry_);
+  }
+  EmitInterruptCheck();
+}
+
 // -- Finishing ----------------------------------------------------------------------------------
 
 absl::Status Translator::Finish() {
+  AddEntryInterruptCheck();
   CompleteLocalArguments();
   RemoveTrivialParams();
   BuildPendingTerminators();

@@ -160,6 +160,14 @@ class Translator : private LocalSsa::Host {
   ssa::Value ConstI32(uint32_t value) { return builder_.Iconst(ssa::Type::kI32, value); }
   ssa::Value ConstI64(uint64_t value) { return builder_.Iconst(ssa::Type::kI64, value); }
 
+  // -- Interrupt polls (translator.cc) ----------------------------------------------------
+  // EmitInterruptCheck loads the vmctx interrupt flag at the insertion point and traps with
+  // `interrupted` when it is non-zero.
+  void EmitInterruptCheck();
+  // AddEntryInterruptCheck puts that check at the top of the entry block, when the function
+  // makes calls (see TranslateOptions::interrupt_checks).
+  void AddEntryInterruptCheck();
+
   // -- Finishing (translator.cc) -----------------------------------------------------------
   absl::Status Finish();
   void CompleteLocalArguments();
@@ -192,6 +200,8 @@ class Translator : private LocalSsa::Host {
   const wasm::Module& module_;
   const vmctx::Layout& layout_;
   TranslateOptions options_;
+  // makes_calls is set by the first call or call_indirect translated.
+  bool makes_calls_ = false;
   uint32_t func_index_;
   const wasm::FuncType& type_;
   ssa::Function& fn_;
