@@ -31,6 +31,7 @@
 #include "absl/types/span.h"
 #include "backend/common/compiled_code.h"
 #include "runtime/cache/cache_key.h"
+#include "runtime/cache/entry_format.h"  // SerializeEntry, ParseEntry, ReadManifest
 
 namespace kiln::runtime::cache {
 
@@ -40,6 +41,7 @@ struct EntryInfo {
   uint64_t size_bytes = 0;
   int64_t modified_unix_seconds = 0;
   absl::StatusOr<CacheKey> key;  // the parsed manifest, or why it could not be read
+  absl::Status integrity;        // OK when the whole entry parses (checksum included)
 };
 
 class DirCache {
@@ -68,8 +70,11 @@ class DirCache {
   // List describes every entry file of the directory, sorted by path.
   absl::StatusOr<std::vector<EntryInfo>> List() const;
 
+  // EntryPath is where the entry for `key` lives.
+  std::string EntryPath(const CacheKey& key) const;
+
   // Prune removes entries that are not valid for the running compiler (other compiler version,
-  // damaged, leftover temp files), and then, when `max_total_bytes` is set, the least recently
+  // damaged, temp files left by a writer that died more than ten minutes ago), and then, when `max_total_bytes` is set, the least recently
   // modified entries until the directory holds at most that many bytes. Returns the paths
   // removed.
   absl::StatusOr<std::vector<std::string>> Prune(std::optional<uint64_t> max_total_bytes) const;
@@ -81,14 +86,6 @@ class DirCache {
   struct InFlight;
   std::shared_ptr<InFlight> in_flight_;  // per-key compile-once bookkeeping
 };
-
-// SerializeEntry / ParseEntry are the file format (exposed for tests and `kiln cache explain`).
-std::vector<uint8_t> SerializeEntry(const CacheKey& key, const backend::CompiledCode& code);
-// ParseEntry checks the magic, the format version and the checksum; kDataLoss when any fails.
-absl::StatusOr<std::pair<CacheKey, backend::CompiledCode>> ParseEntry(
-    absl::Span<const uint8_t> bytes);
-// ReadManifest returns only the readable manifest at the start of an entry (no checksum check).
-absl::StatusOr<std::string> ReadManifest(absl::Span<const uint8_t> bytes);
 
 }  // namespace kiln::runtime::cache
 
