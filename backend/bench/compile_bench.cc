@@ -2,7 +2,9 @@
 // (frontend, pass pipeline, x86_64 lowering, linear-scan allocation, emission) on
 //   - the largest valid module of the 2.0 spec suite (by code-section bytes; SIMD-free), and
 //   - a generated module of many functions with loops, arithmetic, memory and calls.
+// Each is compiled on one thread and on --threads=N (default 2), and the speedup printed.
 // Run: bazel run -c opt //backend/bench:compile_bench -- [--spectest=DIR] [--repeat=N]
+//      [--threads=N]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -28,10 +30,12 @@ size_t CodeBytes(const wasm::Module& module) {
   return bytes;
 }
 
-// Measure compiles `module` `repeat` times and prints the best MB/s.
-void Measure(const char* label, const wasm::Module& module, int repeat) {
+// Measure compiles `module` `repeat` times on `threads` threads, prints the best MB/s and
+// returns the best time in seconds (0 on error).
+double Measure(const char* label, const wasm::Module& module, int repeat, int threads) {
   vmctx::Layout layout = vmctx::Layout::Compute(module);
   CompileOptions options;
+  options.threads = threads;
   double best = 1e30;
   size_t native = 0;
   for (int i = 0; i < repeat; ++i) {
@@ -40,14 +44,27 @@ void Measure(const char* label, const wasm::Module& module, int repeat) {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!code.ok()) {
       std::printf("%s: %s\n", label, code.status().ToString().c_str());
-      return;
+      return 0;
     }
     native = code->code.size();
     if (seconds < best) best = seconds;
   }
   size_t bytes = CodeBytes(module);
-  std::printf("%-28s %6zu functions %9zu code bytes -> %9zu native bytes  %8.3f ms  %7.2f MB/s\n",
-              label, module.functions.size(), bytes, native, best * 1e3, bytes / best / 1e6);
+  std::printf("%-28s %d thread%s %6zu functions %9zu code bytes -> %9zu native bytes  %8.3f ms"
+              "  %7.2f MB/s\n",
+              label, threads, threads == 1 ? " " : "s", module.functions.size(), bytes, native,
+              best * 1e3, bytes / best / 1e6);
+  return best;
+}
+
+// MeasureSpeedup measures `module` on one thread and on `threads` and prints the speedup.
+void MeasureSpeedup(const char* label, const wasm::Module& module, int repeat, int threads) {
+  double one = Measure(label, module, repeat, 1);
+  if (threads == 1) return;
+  double many = Measure(label, module, repeat, threads);
+  if (one > 0 && many > 0) {
+    std::printf("%-28s speedup on %d threads: %.2fx\n", label, threads, one / many);
+  }
 }
 
 absl::StatusOr<wasm::Module> FromWat(absl::string_view wat) {
@@ -112,21 +129,24 @@ std::string GeneratedModuleText(int n) {
 
 int Run(int argc, char** argv) {
   int repeat = 5;
+  int threads = 2;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (absl::StartsWith(arg, "--repeat=")) {
       if (!absl::SimpleAtoi(arg.substr(9), &repeat) || repeat < 1) return 2;
+    } else if (absl::StartsWith(arg, "--threads=")) {
+      if (!absl::SimpleAtoi(arg.substr(10), &threads) || threads < 1) return 2;
     } else if (absl::StartsWith(arg, "--spectest=")) {
       setenv("KILN_SPECTEST_DIR", arg.substr(11).c_str(), 1);
     } else {
-      std::fprintf(stderr, "usage: compile_bench [--spectest=DIR] [--repeat=N]\n");
+      std::fprintf(stderr, "usage: compile_bench [--spectest=DIR] [--repeat=N] [--threads=N]\n");
       return 2;
     }
   }
   std::string name;
   auto spec = LargestSpecModule(&name);
   if (spec.ok()) {
-    Measure(absl::StrCat("spec ", name).c_str(), *spec, repeat);
+    MeasureSpeedup(absl::StrCat("spec ", name).c_str(), *spec, repeat, threads);
   } else {
     std::printf("spec suite: %s (pass --spectest=DIR)\n", spec.status().ToString().c_str());
   }
@@ -135,7 +155,7 @@ int Run(int argc, char** argv) {
     std::printf("generated: %s\n", generated.status().ToString().c_str());
     return 1;
   }
-  Measure("generated (3000 functions)", *generated, repeat);
+  MeasureSpeedup("generated (3000 functions)", *generated, repeat, threads);
   return 0;
 }
 
