@@ -1,14 +1,147 @@
-// kiln::Context: shared cancellation flags, deadlines and copy-on-write values.
+// kiln::Context: shared cancellation flags, deadlines, copy-on-write values, and the functions
+// AfterFunc runs when a context is done.
 #include "api/context.h"
 
+#include <algorithm>
+#include <atomic>
 #include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "api/deadline_timer.h"
 
 namespace kiln {
+namespace context_internal {
+
+// AfterFuncState is one AfterFunc registration. Whoever moves `phase` out of kPending (the
+// canceller, the timer, or Stop) owns `f`; the registrations it leaves in cancel states and
+// the timer are then removed.
+struct AfterFuncState {
+  enum Phase : int { kPending, kStarted, kStopped };
+  std::atomic<int> phase{kPending};
+  std::function<void()> f;
+
+  absl::Mutex mu;
+  std::vector<std::weak_ptr<CancelState>> registered ABSL_GUARDED_BY(mu);
+  DeadlineTimer::Id timer ABSL_GUARDED_BY(mu) = 0;
+  bool unregistered ABSL_GUARDED_BY(mu) = false;
+
+  // Claim moves the phase from kPending to `to`; true for the one caller that does.
+  bool Claim(Phase to) {
+    int expected = kPending;
+    return phase.compare_exchange_strong(expected, to, std::memory_order_acq_rel);
+  }
+};
+
+// CancelState is one cancellation flag, with a link to the flag it inherits from and the
+// AfterFunc registrations to run when it is cancelled.
+struct CancelState {
+  std::atomic<bool> cancelled{false};
+  std::shared_ptr<CancelState> parent;
+
+  absl::Mutex mu;
+  std::vector<std::shared_ptr<AfterFuncState>> after ABSL_GUARDED_BY(mu);
+};
+
+namespace {
+
+// Unregister removes `state` from every cancel state and from the timer.
+void Unregister(const std::shared_ptr<AfterFuncState>& state) {
+  std::vector<std::weak_ptr<CancelState>> registered;
+  DeadlineTimer::Id timer = 0;
+  {
+    absl::MutexLock lock(&state->mu);
+    registered.swap(state->registered);
+    timer = state->timer;
+    state->timer = 0;
+    state->unregistered = true;
+  }
+  if (timer != 0) DeadlineTimer::Global().Cancel(timer);
+  for (const std::weak_ptr<CancelState>& weak : registered) {
+    std::shared_ptr<CancelState> cancel = weak.lock();
+    if (cancel == nullptr) continue;
+    absl::MutexLock lock(&cancel->mu);
+    auto it = std::find(cancel->after.begin(), cancel->after.end(), state);
+    if (it != cancel->after.end()) cancel->after.erase(it);
+  }
+}
+
+// Fire runs the function of `state` unless it started or was stopped already.
+void Fire(const std::shared_ptr<AfterFuncState>& state) {
+  if (!state->Claim(AfterFuncState::kStarted)) return;
+  Unregister(state);
+  std::function<void()> f = std::move(state->f);
+  f();
+}
+
+}  // namespace
+}  // namespace context_internal
+
+using context_internal::AfterFuncState;
+using context_internal::CancelState;
+
+bool AfterFuncHandle::Stop() {
+  if (state_ == nullptr || !state_->Claim(AfterFuncState::kStopped)) return false;
+  context_internal::Unregister(state_);
+  state_->f = nullptr;  // release what it captured now
+  return true;
+}
+
+AfterFuncHandle Context::AfterFunc(std::function<void()> f) const {
+  auto state = std::make_shared<AfterFuncState>();
+  state->f = std::move(f);
+  // Register with this flag and every flag it inherits from: cancelling any of them makes this
+  // context done. Checking `cancelled` under each flag's lock pairs with Cancel setting it
+  // under the lock, so a concurrent Cancel either sees the registration or is seen here.
+  bool done = false;
+  for (std::shared_ptr<CancelState> cancel = cancel_; cancel != nullptr && !done;
+       cancel = cancel->parent) {
+    absl::MutexLock lock(&cancel->mu);
+    if (cancel->cancelled.load(std::memory_order_acquire)) {
+      done = true;
+    } else {
+      cancel->after.push_back(state);
+      absl::MutexLock state_lock(&state->mu);
+      state->registered.push_back(cancel);
+    }
+  }
+  if (!done && deadline_.has_value()) {
+    if (absl::Now() >= *deadline_) {
+      done = true;
+    } else {
+      std::weak_ptr<AfterFuncState> weak = state;
+      DeadlineTimer::Id timer = DeadlineTimer::Global().Schedule(*deadline_, [weak] {
+        if (std::shared_ptr<AfterFuncState> fired = weak.lock()) context_internal::Fire(fired);
+      });
+      bool stale = false;
+      {
+        absl::MutexLock lock(&state->mu);
+        // Fired or stopped meanwhile: the entry is no longer wanted.
+        stale = state->unregistered;
+        if (!stale) state->timer = timer;
+      }
+      if (stale) DeadlineTimer::Global().Cancel(timer);
+    }
+  }
+  if (done) context_internal::Fire(state);
+  return AfterFuncHandle(std::move(state));
+}
 
 Context::Context()
     : cancel_(std::make_shared<CancelState>()), values_(std::make_shared<const ValueMap>()) {}
 
-void Context::Cancel() const { cancel_->cancelled.store(true, std::memory_order_release); }
+void Context::Cancel() const {
+  std::vector<std::shared_ptr<AfterFuncState>> due;
+  {
+    absl::MutexLock lock(&cancel_->mu);
+    if (cancel_->cancelled.load(std::memory_order_relaxed)) return;
+    cancel_->cancelled.store(true, std::memory_order_release);
+    due.swap(cancel_->after);
+  }
+  for (const std::shared_ptr<AfterFuncState>& state : due) context_internal::Fire(state);
+}
 
 Context Context::WithCancel() const {
   Context child = *this;

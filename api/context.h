@@ -2,12 +2,13 @@
 // wazero: it carries a cancellation flag, an optional deadline and values keyed by name (for
 // host functions that need request-scoped data such as a logger). Compiled code polls the
 // cancellation state at function entries and loop back-edges, so cancelling a Context or passing
-// its deadline stops a running call.
+// its deadline stops a running call (with the Store's close-on-context-done option; the runtime
+// learns of it through AfterFunc).
 #ifndef KILN_API_CONTEXT_H_
 #define KILN_API_CONTEXT_H_
 
 #include <any>
-#include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,6 +19,29 @@
 #include "absl/time/time.h"
 
 namespace kiln {
+
+namespace context_internal {
+struct CancelState;
+struct AfterFuncState;
+}  // namespace context_internal
+
+// AfterFuncHandle is what Context::AfterFunc returns: the way to call the registration off.
+// A default handle is registered to nothing.
+class AfterFuncHandle {
+ public:
+  AfterFuncHandle() = default;
+
+  // Stop prevents the function from running. True when it did: the function had not started
+  // and now never will; false when it has already started (or run), or was already stopped.
+  // Like Go's stop function it does not wait for a running function to return.
+  bool Stop();
+
+ private:
+  friend class Context;
+  explicit AfterFuncHandle(std::shared_ptr<context_internal::AfterFuncState> state)
+      : state_(std::move(state)) {}
+  std::shared_ptr<context_internal::AfterFuncState> state_;
+};
 
 // Context is a cheap-to-copy handle. Copies and contexts derived with WithDeadline/WithValue
 // share one cancellation flag, so cancelling any of them cancels all; deadlines and values are
@@ -65,15 +89,24 @@ class Context {
   // Err explains Done: kCancelled, kDeadlineExceeded, or OK while the context is live.
   absl::Status Err() const;
 
+  // AfterFunc arranges for `f` to run once when this context is done, like Go's
+  // context.AfterFunc: on the thread that cancels it (this context, a copy, or an ancestor
+  // it inherits cancellation from), or, when its deadline passes first, on the process's one
+  // deadline timer thread (started on first use; it sleeps until the earliest registered
+  // deadline); immediately on the calling thread when the context is already done. `f` runs
+  // at most once and must be short: it runs with no kiln lock held but delays other timers.
+  // Stop the returned handle once `f` is no longer wanted (it releases the registration).
+  // Thread-safe.
+  //   AfterFuncHandle stop = ctx.AfterFunc([&] { worker.Interrupt(); });
+  //   worker.Run();
+  //   stop.Stop();
+  AfterFuncHandle AfterFunc(std::function<void()> f) const;
+
  private:
-  // CancelState is one cancellation flag with a link to the flag it inherits from.
-  struct CancelState {
-    std::atomic<bool> cancelled{false};
-    std::shared_ptr<const CancelState> parent;
-  };
   using ValueMap = std::map<std::string, std::any, std::less<>>;
 
-  std::shared_ptr<CancelState> cancel_;
+  // cancel_ is this context's cancellation flag; it links to the flag it inherits from.
+  std::shared_ptr<context_internal::CancelState> cancel_;
   std::optional<absl::Time> deadline_;
   std::shared_ptr<const ValueMap> values_;  // copy-on-write: derived contexts never mutate it
 };

@@ -2,9 +2,12 @@
 // that only tighten, and values that derived contexts add without touching their parent.
 #include "api/context.h"
 
+#include <atomic>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "catch2/catch.hpp"
 #include "testing/status_matchers.h"
@@ -85,6 +88,141 @@ TEST_CASE("values are inherited and shadowed without changing the parent", "[api
   CHECK(std::any_cast<std::string>(*child.Value("logger")) == "file");
   CHECK(std::any_cast<std::string>(*parent.Value("logger")) == "stderr");
   CHECK(parent.Value("request") == nullptr);
+}
+
+TEST_CASE("AfterFunc runs once when the context is cancelled, on the cancelling thread",
+          "[api][context][after_func]") {
+  const Context ctx;
+  std::atomic<int> runs{0};
+  std::thread::id ran_on;
+  AfterFuncHandle handle = ctx.AfterFunc([&] {
+    ran_on = std::this_thread::get_id();
+    runs.fetch_add(1);
+  });
+  CHECK(runs.load() == 0);
+  std::thread canceller([&] { ctx.Cancel(); });
+  std::thread::id canceller_id = canceller.get_id();
+  canceller.join();
+  CHECK(runs.load() == 1);
+  CHECK(ran_on == canceller_id);
+  ctx.Cancel();
+  CHECK(runs.load() == 1);
+  CHECK_FALSE(handle.Stop());  // it ran
+}
+
+TEST_CASE("AfterFunc is reached by a parent's cancellation, not a child's",
+          "[api][context][after_func]") {
+  const Context parent;
+  const Context child = parent.WithCancel().WithValue("k", 1);
+  const Context grandchild = child.WithCancel();
+  int on_parent = 0, on_grandchild = 0;
+  AfterFuncHandle parent_handle = parent.AfterFunc([&] { ++on_parent; });
+  AfterFuncHandle grandchild_handle = grandchild.AfterFunc([&] { ++on_grandchild; });
+  grandchild.Cancel();
+  CHECK(on_grandchild == 1);
+  CHECK(on_parent == 0);
+
+  int on_child = 0;
+  AfterFuncHandle child_handle = child.AfterFunc([&] { ++on_child; });
+  parent.Cancel();
+  CHECK(on_parent == 1);
+  CHECK(on_child == 1);
+  CHECK(on_grandchild == 1);
+}
+
+TEST_CASE("AfterFunc runs immediately on a context that is already done",
+          "[api][context][after_func]") {
+  int runs = 0;
+  const Context cancelled;
+  cancelled.Cancel();
+  AfterFuncHandle a = cancelled.AfterFunc([&] { ++runs; });
+  CHECK(runs == 1);
+  const Context expired = Context().WithDeadline(absl::Now() - absl::Seconds(1));
+  AfterFuncHandle b = expired.AfterFunc([&] { ++runs; });
+  CHECK(runs == 2);
+  const Context inherited = cancelled.WithCancel();
+  AfterFuncHandle c = inherited.AfterFunc([&] { ++runs; });
+  CHECK(runs == 3);
+  CHECK_FALSE(a.Stop());
+}
+
+TEST_CASE("Stop prevents AfterFunc from running, once", "[api][context][after_func]") {
+  const Context ctx = Context().WithTimeout(absl::Milliseconds(20));
+  std::atomic<int> runs{0};
+  AfterFuncHandle handle = ctx.AfterFunc([&] { runs.fetch_add(1); });
+  CHECK(handle.Stop());
+  CHECK_FALSE(handle.Stop());
+  ctx.Cancel();
+  absl::SleepFor(absl::Milliseconds(40));  // past the deadline too
+  CHECK(runs.load() == 0);
+  CHECK_FALSE(AfterFuncHandle().Stop());
+}
+
+TEST_CASE("AfterFunc runs at the deadline on the timer thread, earliest first",
+          "[api][context][after_func]") {
+  // Registered latest-deadline first: the timer must wake early for each earlier one.
+  absl::Time start = absl::Now();
+  absl::Mutex mu;
+  std::vector<int> order;
+  std::vector<absl::Duration> late;
+  std::vector<AfterFuncHandle> handles;
+  const int delays_ms[] = {120, 60, 30};
+  for (int i = 0; i < 3; ++i) {
+    absl::Time deadline = start + absl::Milliseconds(delays_ms[i]);
+    const Context ctx = Context().WithDeadline(deadline);
+    handles.push_back(ctx.AfterFunc([&, i, deadline] {
+      absl::MutexLock lock(&mu);
+      order.push_back(i);
+      late.push_back(absl::Now() - deadline);
+    }));
+  }
+  // One registration that is stopped before its deadline never runs.
+  const Context stopped = Context().WithTimeout(absl::Milliseconds(40));
+  bool stopped_ran = false;
+  AfterFuncHandle stopped_handle = stopped.AfterFunc([&] { stopped_ran = true; });
+  REQUIRE(stopped_handle.Stop());
+
+  absl::Time give_up = start + absl::Seconds(5);
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu);
+      if (order.size() == 3 || absl::Now() > give_up) break;
+    }
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  absl::MutexLock lock(&mu);
+  REQUIRE(order.size() == 3);
+  CHECK(order == std::vector<int>{2, 1, 0});
+  for (absl::Duration d : late) {
+    CHECK(d >= absl::ZeroDuration());
+    CHECK(d < absl::Milliseconds(50));  // generous: catches polling or a missed wake-up
+  }
+  CHECK_FALSE(stopped_ran);
+  for (AfterFuncHandle& handle : handles) CHECK_FALSE(handle.Stop());
+}
+
+TEST_CASE("AfterFunc registrations from many threads each run once on cancel",
+          "[api][context][after_func]") {
+  const Context ctx;
+  std::atomic<int> runs{0};
+  std::atomic<int> stopped{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 500; ++i) {
+        AfterFuncHandle handle = ctx.AfterFunc([&] { runs.fetch_add(1); });
+        if ((i + t) % 2 == 0 && handle.Stop()) stopped.fetch_add(1);
+      }
+    });
+  }
+  std::thread canceller([&] {
+    absl::SleepFor(absl::Microseconds(200));
+    ctx.Cancel();
+  });
+  for (std::thread& thread : threads) thread.join();
+  canceller.join();
+  // Every registration either ran exactly once or was stopped.
+  CHECK(runs.load() + stopped.load() == 2000);
 }
 
 }  // namespace

@@ -1,0 +1,69 @@
+// The deadline timer's thread: wait for the earliest entry, run what is due, repeat.
+#include "api/deadline_timer.h"
+
+#include <thread>
+#include <vector>
+
+#include "absl/time/clock.h"
+
+namespace kiln {
+
+DeadlineTimer& DeadlineTimer::Global() {
+  static DeadlineTimer* timer = new DeadlineTimer();
+  return *timer;
+}
+
+DeadlineTimer::Id DeadlineTimer::Schedule(absl::Time deadline, std::function<void()> fire) {
+  absl::MutexLock lock(&mu_);
+  Id id = next_id_++;
+  bool earliest = entries_.empty() || deadline < entries_.begin()->first.first;
+  entries_.emplace(std::make_pair(deadline, id), std::move(fire));
+  deadlines_.emplace(id, deadline);
+  if (!thread_started_) {
+    thread_started_ = true;
+    // The timer lives for the whole process (Global never destroys it).
+    std::thread([this] { Run(); }).detach();
+  } else if (earliest) {
+    wake_.Signal();  // the thread sleeps until a later deadline
+  }
+  return id;
+}
+
+bool DeadlineTimer::Cancel(Id id) {
+  absl::MutexLock lock(&mu_);
+  auto it = deadlines_.find(id);
+  if (it == deadlines_.end()) return false;
+  entries_.erase(std::make_pair(it->second, id));
+  deadlines_.erase(it);
+  return true;
+}
+
+void DeadlineTimer::Run() {
+  std::vector<std::function<void()>> due;
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      for (;;) {
+        if (entries_.empty()) {
+          wake_.Wait(&mu_);
+          continue;
+        }
+        absl::Time now = absl::Now();
+        absl::Time next = entries_.begin()->first.first;
+        if (next <= now) break;
+        wake_.WaitWithDeadline(&mu_, next);
+      }
+      absl::Time now = absl::Now();
+      while (!entries_.empty() && entries_.begin()->first.first <= now) {
+        auto first = entries_.begin();
+        deadlines_.erase(first->first.second);
+        due.push_back(std::move(first->second));
+        entries_.erase(first);
+      }
+    }
+    for (std::function<void()>& fire : due) fire();
+    due.clear();
+  }
+}
+
+}  // namespace kiln
