@@ -116,10 +116,11 @@ enum class ControlKind : uint8_t { kBlock, kIf, kElse };
 
 class ModuleDecoder {
  public:
-  explicit ModuleDecoder(Module* module)
+  ModuleDecoder(Module* module, const DecodeOptions& options)
       : module_(*module),
         bytes_(absl::MakeConstSpan(module->bytes)),
-        reader_(bytes_) {}
+        reader_(bytes_),
+        trust_code_bodies_(options.trust_code_bodies) {}
 
   absl::Status Decode();
   // SetCodeValidation records what validating the bodies on the way found, if it ran.
@@ -174,6 +175,8 @@ class ModuleDecoder {
   std::optional<ValidationContext> context_;
   std::optional<CodeValidator> code_validator_;
   std::optional<absl::Status> code_validation_;
+  // DecodeOptions::trust_code_bodies: bodies are delimited by their sizes, not read.
+  bool trust_code_bodies_ = false;
   bool has_name_section_ = false;
 };
 
@@ -588,7 +591,9 @@ absl::Status ModuleDecoder::DecodeCodeSection() {
   // is walked as usual, so that malformed code is reported exactly as before. Validation stops
   // at the first invalid body: its error is what Validate would report for the code.
   code_validator_.reset();
-  if (count == module_.functions.size()) {
+  if (trust_code_bodies_) {
+    code_validation_ = absl::OkStatus();
+  } else if (count == module_.functions.size()) {
     absl::StatusOr<ValidationContext> context = BuildValidationContext(module_);
     if (context.ok()) {
       context_ = *std::move(context);
@@ -612,6 +617,15 @@ absl::Status ModuleDecoder::ReadCode(Code* out) {
   const size_t start = reader_.pos();
   KILN_RETURN_IF_ERROR(ReadLocals(out));
   const size_t body = reader_.pos();
+  if (trust_code_bodies_) {
+    if (body > start + size || start + size > bytes_.size()) {
+      return MalformedError("section size mismatch", start);
+    }
+    out->body = ByteRange{static_cast<uint32_t>(body), static_cast<uint32_t>(start + size - body)};
+    out->whole = ByteRange{static_cast<uint32_t>(start), size};
+    reader_.Seek(start + size);
+    return absl::OkStatus();
+  }
   if (code_validator_.has_value() && body <= start + size && start + size <= bytes_.size()) {
     out->body = ByteRange{static_cast<uint32_t>(body), static_cast<uint32_t>(start + size - body)};
     out->whole = ByteRange{static_cast<uint32_t>(start), size};
@@ -781,13 +795,17 @@ absl::Status ModuleDecoder::WalkExpression(size_t begin, bool in_function, size_
 }  // namespace
 
 absl::StatusOr<Module> Decode(absl::Span<const uint8_t> bytes) {
+  return Decode(bytes, DecodeOptions());
+}
+
+absl::StatusOr<Module> Decode(absl::Span<const uint8_t> bytes, const DecodeOptions& options) {
   // ByteRange and CodeReader use 32-bit offsets.
   if (bytes.size() > std::numeric_limits<uint32_t>::max()) {
     return absl::ResourceExhaustedError("module larger than 4 GiB");
   }
   Module module;
   module.bytes.assign(bytes.begin(), bytes.end());
-  ModuleDecoder decoder(&module);
+  ModuleDecoder decoder(&module, options);
   KILN_RETURN_IF_ERROR(decoder.Decode());
   decoder.SetCodeValidation();
   return module;

@@ -426,5 +426,45 @@ TEST_CASE("decoder errors end with the section, offset and function", "[wasm][de
         "unknown binary version (offset 0x4)");
 }
 
+// -- Trusted code bodies -------------------------------------------------------------------
+
+TEST_CASE("decoder trusting code bodies delimits them as a full decode does",
+          "[wasm][decoder]") {
+  const Bytes binary = Binary({kTypeVoid, Section(3, {0x02, 0x00, 0x00}),
+                               Section(10, Cat({{0x02}, Body({0x01, 0x02, 0x7f, 0x01, 0x0b}),
+                                                Body({0x00, 0x41, 0x07, 0x1a, 0x0b})}))});
+  absl::StatusOr<Module> full = Decode(binary);
+  REQUIRE_THAT(full.status(), IsOk());
+  DecodeOptions options;
+  options.trust_code_bodies = true;
+  absl::StatusOr<Module> trusted = Decode(binary, options);
+  REQUIRE_THAT(trusted.status(), IsOk());
+  REQUIRE(trusted->codes.size() == 2);
+  for (size_t i = 0; i < 2; ++i) {
+    CAPTURE(i);
+    CHECK(trusted->codes[i].body.offset == full->codes[i].body.offset);
+    CHECK(trusted->codes[i].body.size == full->codes[i].body.size);
+    CHECK(trusted->codes[i].whole.offset == full->codes[i].whole.offset);
+    CHECK(trusted->codes[i].whole.size == full->codes[i].whole.size);
+    CHECK(trusted->codes[i].local_count == full->codes[i].local_count);
+  }
+  REQUIRE(trusted->code_validation.has_value());
+  CHECK_THAT(*trusted->code_validation, IsOk());
+}
+
+TEST_CASE("decoder trusting code bodies does not read them, but still checks their sizes",
+          "[wasm][decoder]") {
+  DecodeOptions options;
+  options.trust_code_bodies = true;
+  // 0xff is no opcode: a full decode rejects it; a trusted one never looks.
+  const Bytes bad_opcode =
+      Binary({kTypeVoid, kOneFunction, Section(10, Cat({{0x01}, Body({0x00, 0xff, 0x0b})}))});
+  CHECK_THAT(Decode(bad_opcode).status(), StatusIs(kInvalid, ""));
+  CHECK_THAT(Decode(bad_opcode, options).status(), IsOk());
+  // A body running past the section is still malformed.
+  const Bytes overlong = Binary({kTypeVoid, kOneFunction, Section(10, {0x01, 0x09, 0x00, 0x0b})});
+  CHECK_THAT(Decode(overlong, options).status(), StatusIs(kInvalid, ""));
+}
+
 }  // namespace
 }  // namespace kiln::wasm
