@@ -33,6 +33,13 @@ struct CompilationCacheStats {
   uint64_t dir_hits = 0;
   // compiles are the lookups that compiled the module (and wrote it, unless read-only).
   uint64_t compiles = 0;
+
+  friend bool operator==(const CompilationCacheStats& a, const CompilationCacheStats& b) {
+    return a.memory_hits == b.memory_hits && a.dir_hits == b.dir_hits && a.compiles == b.compiles;
+  }
+  friend bool operator!=(const CompilationCacheStats& a, const CompilationCacheStats& b) {
+    return !(a == b);
+  }
 };
 
 // CompilationCache is an opaque handle; only kiln implements it. Thread-safe.
