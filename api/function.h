@@ -35,7 +35,10 @@ class Function {
   // Call runs the function with `params` (one slot per ParamTypes entry, two for a v128) and
   // returns its results. A wrong number of params is kInvalidArgument; a trap, or the module
   // being closed while the call ran (see Module::CloseWithExitCode), is an error status.
-  // Cancelling `ctx` or passing its deadline interrupts the call and closes the module.
+  // A `ctx` already done fails the call without running it. With WithCloseOnContextDone,
+  // cancelling `ctx` or passing its deadline during the call interrupts it and closes the
+  // module: the call returns sys::ExitError with kExitCodeContextCanceled or
+  // kExitCodeDeadlineExceeded.
   virtual absl::StatusOr<std::vector<uint64_t>> Call(const Context& ctx,
                                                      absl::Span<const uint64_t> params) = 0;
 

@@ -66,9 +66,12 @@ class Module : public Closer {
   // ExportedGlobal returns the global exported as `name`, or nullptr.
   virtual api::Global* ExportedGlobal(absl::string_view name) = 0;
 
-  // CloseWithExitCode releases the instance. A non-zero `exit_code` tells callers of its
-  // exports that it failed: calls in flight, including the one running a host function that
-  // closes its own module, return an ExitError with that code. The returned status only
+  // CloseWithExitCode releases the instance. Later calls of its exports return
+  // sys::ExitError(exit_code) (the first close's code stays), and so do calls in flight,
+  // including the one running a host function that closes its own module: compiled code
+  // stops at its next interrupt poll (function entries and loop headers, in code compiled
+  // with interrupt checks, e.g. RuntimeConfig WithCloseOnContextDone); code without polls
+  // runs to its end. The returned status only
   // reports trouble releasing resources (the last such error); either way the instance is
   // removed and its name can be reused.
   virtual absl::Status CloseWithExitCode(const Context& ctx, uint32_t exit_code) = 0;

@@ -8,6 +8,7 @@
 #include "api/global.h"
 #include "api/memory.h"
 #include "api/module.h"
+#include "api/sys.h"
 #include "api/wasm.h"
 #include "catch2/catch.hpp"
 #include "runtime/engine/store.h"
@@ -101,15 +102,19 @@ TEST_CASE("traps come back with the spec message, a backtrace and the trap code"
   CHECK(CallU32(m, "div", {EncodeI32(84), EncodeI32(2)}) == 42);
 }
 
-TEST_CASE("a closed module's exports cannot be called", "[engine]") {
+TEST_CASE("a closed module's exports return its exit error", "[engine]") {
   Store store;
   api::Module* m = InstantiateWat(store, R"((module (func (export "f"))))");
   api::Function* f = m->ExportedFunction("f");
   REQUIRE(f != nullptr);
-  REQUIRE(m->Close(Context()).ok());
+  REQUIRE(m->CloseWithExitCode(Context(), 3).ok());
   CHECK(m->IsClosed());
-  CHECK_THAT(f->Call(Context(), {}).status(),
-             StatusIs(absl::StatusCode::kFailedPrecondition, "closed"));
+  absl::Status status = f->Call(Context(), {}).status();
+  CHECK_THAT(status, StatusIs(absl::StatusCode::kAborted, "module closed with exit_code(3)"));
+  CHECK(sys::ExitCodeOf(status) == 3u);
+  // The first exit code stays.
+  REQUIRE(m->CloseWithExitCode(Context(), 4).ok());
+  CHECK(sys::ExitCodeOf(f->Call(Context(), {}).status()) == 3u);
 }
 
 TEST_CASE("a store's functions can be called from another thread, one at a time", "[engine]") {

@@ -10,7 +10,10 @@
 
 namespace kiln::runtime {
 
-Store::Store() : types_(std::make_unique<TypeRegistry>()) {
+Store::Store() : Store(StoreOptions()) {}
+
+Store::Store(const StoreOptions& options)
+    : options_(options), types_(std::make_unique<TypeRegistry>()) {
   // Re-install over any handler set since the last store (a test framework's, say).
   trap::InstallTrapHandlers();
 }
@@ -20,6 +23,7 @@ Store::~Store() = default;
 StoreContext Store::MakeStoreContext() {
   StoreContext context;
   context.types = types_.get();
+  context.close_on_context_done = options_.close_on_context_done;
   return context;
 }
 

@@ -60,11 +60,28 @@ class Instance;
 class TypeRegistry;
 struct StoreContext;
 
+// StoreOptions are the behaviours a store gives all its instances (RuntimeConfig sets them).
+struct StoreOptions {
+  // close_on_context_done (wazero's WithCloseOnContextDone): when the Context of a call into
+  // an instance is cancelled or passes its deadline, the instance is closed with exit code
+  // sys::kExitCodeContextCanceled or sys::kExitCodeDeadlineExceeded (the first close wins) and
+  // interrupted, together with the Wasm instances it imports functions from (transitively)
+  // for as long as the call runs; the call returns sys::ExitError(code). Compiled code notices
+  // only at its interrupt polls, so the instances must have been compiled with
+  // CompileOptions::interrupt_checks: without polls, the call runs to its end (and the
+  // instance is closed all the same). Costs one AfterFunc registration per call.
+  bool close_on_context_done = false;
+};
+
 // Store owns every instance created through it; they live until the store is destroyed (or,
-// for Close, until then: a closed instance only stops being callable and importable).
+// for Close, until then: a closed instance only stops being callable and importable; calls on
+// it return sys::ExitError with its exit code).
 class Store {
  public:
+  using Options = StoreOptions;
+
   Store();
+  explicit Store(const StoreOptions& options);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -90,6 +107,7 @@ class Store {
   // Adopt takes ownership of `instance` and returns it.
   Instance* Adopt(std::unique_ptr<Instance> instance) ABSL_LOCKS_EXCLUDED(mu_);
 
+  const StoreOptions options_;
   std::unique_ptr<TypeRegistry> types_;  // thread-safe itself
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<Instance>> instances_ ABSL_GUARDED_BY(mu_);

@@ -3,7 +3,10 @@
 
 #include <algorithm>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "api/sys.h"
 #include "runtime/instance/instance.h"
 #include "runtime/trap/trap_error.h"
 
@@ -75,22 +78,78 @@ absl::Status WasmFunction::CallWithStack(const Context& ctx, absl::Span<uint64_t
         absl::StrCat("stack has ", stack.size(), " slots, but the function needs ",
                      std::max(param_slots_, result_slots_)));
   }
-  if (owner_->IsClosed()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("module ", owner_->Name(), " is closed"));
-  }
+  if (ABSL_PREDICT_FALSE(owner_->IsClosed())) return sys::ExitError(owner_->exit_code());
+  const bool close_on_context_done = owner_->store().close_on_context_done;
   // Reading the clock costs more than the rest of the call: only with a deadline.
   if (ABSL_PREDICT_FALSE(ctx.Cancelled() || (ctx.Deadline().has_value() && ctx.Done()))) {
-    return ctx.Err();
+    if (!close_on_context_done) return ctx.Err();
+    owner_->Close(ContextExitCode(ctx));
+    return sys::ExitError(owner_->exit_code());
   }
   CallContextScope scope(&ctx);
   trap::EntryFrame frame;
-  std::optional<trap::TrapCode> trap = trap::EnterWasm(
-      trampoline_, landing_pad_, record_->vmctx, record_->code, stack.data(), &frame);
+  std::optional<trap::TrapCode> trap;
+  if (close_on_context_done) {
+    trap = EnterInterruptible(ctx, stack, &frame);
+  } else {
+    trap = trap::EnterWasm(trampoline_, landing_pad_, record_->vmctx, record_->code,
+                           stack.data(), &frame);
+  }
   if (ABSL_PREDICT_FALSE(trap.has_value())) {
+    if (*trap == trap::TrapCode::kInterrupted) {
+      // Closed (by the context, CloseWithExitCode or a guest exit), here or in an instance
+      // whose code was running.
+      if (owner_->IsClosed()) return sys::ExitError(owner_->exit_code());
+      for (Instance* peer : owner_->interrupt_peers()) {
+        if (peer->IsClosed()) return sys::ExitError(peer->exit_code());
+      }
+    }
     return trap::TrapError(*trap, trap::FormatBacktrace(frame));
   }
   return absl::OkStatus();
+}
+
+uint32_t ContextExitCode(const Context& ctx) {
+  return ctx.Cancelled() ? sys::kExitCodeContextCanceled : sys::kExitCodeDeadlineExceeded;
+}
+
+namespace {
+
+// CallInterruption is shared by one call and the function its context runs when done. Under
+// `mu`, whichever comes first decides: the context closes the instance and asks the instances
+// the call can reach to stop (`applied`), or the call finished and nothing happens.
+struct CallInterruption {
+  absl::Mutex mu;
+  bool finished ABSL_GUARDED_BY(mu) = false;
+  bool applied ABSL_GUARDED_BY(mu) = false;
+};
+
+}  // namespace
+
+std::optional<trap::TrapCode> WasmFunction::EnterInterruptible(const Context& ctx,
+                                                               absl::Span<uint64_t> stack,
+                                                               trap::EntryFrame* frame) {
+  auto interruption = std::make_shared<CallInterruption>();
+  Instance* owner = owner_;
+  AfterFuncHandle stop = ctx.AfterFunc([interruption, owner, ctx] {
+    absl::MutexLock lock(&interruption->mu);
+    if (interruption->finished) return;
+    interruption->applied = true;
+    owner->Close(ContextExitCode(ctx));
+    for (Instance* peer : owner->interrupt_peers()) peer->AddInterruptRequest();
+  });
+  std::optional<trap::TrapCode> trap = trap::EnterWasm(
+      trampoline_, landing_pad_, record_->vmctx, record_->code, stack.data(), frame);
+  if (!stop.Stop()) {
+    // The context is done and its function ran or is running: take back the requests it made
+    // of other instances (their own closing, if any, stays).
+    absl::MutexLock lock(&interruption->mu);
+    interruption->finished = true;
+    if (interruption->applied) {
+      for (Instance* peer : owner->interrupt_peers()) peer->RemoveInterruptRequest();
+    }
+  }
+  return trap;
 }
 
 }  // namespace kiln::runtime

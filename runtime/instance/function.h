@@ -1,12 +1,15 @@
 // WasmFunction is api::Function for a function an instance exports: a call goes through the
 // entry trampoline of the function's type (from the instance's own code blob) straight into
 // the callee's code, with no allocation in CallWithStack. Traps come back as trap statuses
-// with a backtrace. It also tracks the Context of the running call, so host functions called
+// with a backtrace; a call interrupted because its module was closed (by CloseWithExitCode,
+// or by its Context with the store's close-on-context-done option) returns sys::ExitError,
+// and so does any call on a closed module. It also tracks the Context of the running call, so host functions called
 // from Wasm receive the caller's Context.
 #ifndef KILN_RUNTIME_INSTANCE_FUNCTION_H_
 #define KILN_RUNTIME_INSTANCE_FUNCTION_H_
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -36,6 +39,13 @@ class WasmFunction final : public api::Function {
   absl::Status CallWithStack(const Context& ctx, absl::Span<uint64_t> stack) override;
 
  private:
+  // EnterInterruptible enters Wasm with the store's close-on-context-done behaviour: if `ctx`
+  // is done before the call returns, the instance is closed with the matching exit code and
+  // interrupted, together with the instances the call can reach through imports.
+  std::optional<trap::TrapCode> EnterInterruptible(const Context& ctx,
+                                                   absl::Span<uint64_t> stack,
+                                                   trap::EntryFrame* frame);
+
   Instance* owner_;
   const FuncRefRecord* record_;
   const api::FunctionDefinition* definition_;
@@ -44,6 +54,10 @@ class WasmFunction final : public api::Function {
   uint32_t param_slots_;
   uint32_t result_slots_;
 };
+
+// ContextExitCode is the exit code a done `ctx` closes a module with: sys's
+// kExitCodeContextCanceled or kExitCodeDeadlineExceeded.
+uint32_t ContextExitCode(const Context& ctx);
 
 // CurrentCallContext is the Context of the innermost call into Wasm on this thread (a
 // background context outside any call).

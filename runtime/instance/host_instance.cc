@@ -92,7 +92,7 @@ absl::StatusOr<std::unique_ptr<Instance>> Instance::InstantiateHost(HostModule h
     if (func_ref->code == nullptr) return absl::InternalError("no host-call stub for a type");
     func_ref->vmctx = record.get();
     func_ref->type_id = store.types->Intern(impl->type);
-    self.functions_.push_back({func_ref.get(), &impl->type, definition.get(), impl});
+    self.functions_.push_back({func_ref.get(), &impl->type, definition.get(), impl, nullptr});
     add_export(function.name, wasm::ExternKind::kFunc, i);
     self.host_records_.push_back(std::move(record));
     self.host_func_refs_.push_back(std::move(func_ref));

@@ -36,7 +36,7 @@ absl::Span<const uint8_t> Instance::data_segment(uint32_t index) const {
 
 api::Function* Instance::ExportedFunction(absl::string_view name) {
   // Host instances have no entry trampolines: their functions are called from Wasm only.
-  if (compiled_ == nullptr || closed_) return nullptr;
+  if (compiled_ == nullptr || IsClosed()) return nullptr;
   absl::MutexLock lock(&handles_mu_);
   auto handle = function_handles_.find(name);
   if (handle != function_handles_.end()) return handle->second.get();
@@ -93,10 +93,30 @@ api::Global* Instance::ExportedGlobal(absl::string_view name) {
   return result;
 }
 
-absl::Status Instance::CloseWithExitCode(const Context& /*ctx*/, uint32_t /*exit_code*/) {
+absl::Status Instance::CloseWithExitCode(const Context& /*ctx*/, uint32_t exit_code) {
   // The store keeps the instance's memory alive: other instances may still import from it.
-  closed_ = true;
+  Close(exit_code);
   return absl::OkStatus();
+}
+
+bool Instance::Close(uint32_t exit_code) {
+  uint64_t open = 0;
+  if (!close_state_.compare_exchange_strong(open, kClosedBit | exit_code)) return false;
+  // A closed instance keeps its reason to stop for good.
+  AddInterruptRequest();
+  return true;
+}
+
+void Instance::AddInterruptRequest() {
+  if (vmctx_ == nullptr) return;  // host instance: no compiled code polls
+  __atomic_fetch_add(reinterpret_cast<uint32_t*>(vmctx_ + vmctx::kInterruptFlagOffset), 1,
+                     __ATOMIC_RELEASE);
+}
+
+void Instance::RemoveInterruptRequest() {
+  if (vmctx_ == nullptr) return;
+  __atomic_fetch_sub(reinterpret_cast<uint32_t*>(vmctx_ + vmctx::kInterruptFlagOffset), 1,
+                     __ATOMIC_RELEASE);
 }
 
 }  // namespace kiln::runtime

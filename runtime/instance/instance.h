@@ -9,6 +9,7 @@
 #ifndef KILN_RUNTIME_INSTANCE_INSTANCE_H_
 #define KILN_RUNTIME_INSTANCE_INSTANCE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -69,6 +70,7 @@ struct FunctionExtern {
   const wasm::FuncType* type = nullptr;
   const api::FunctionDefinition* definition = nullptr;
   const HostFunctionImpl* host = nullptr;     // set for a host instance's own functions
+  Instance* owner = nullptr;  // the Wasm instance whose code it is (nullptr: a host function)
 };
 struct GlobalExtern {
   wasm::GlobalType type;
@@ -84,6 +86,9 @@ using ImportResolver =
 // StoreContext is what an instance needs from its store.
 struct StoreContext {
   TypeRegistry* types = nullptr;
+  // close_on_context_done: a call whose Context is cancelled or passes its deadline
+  // interrupts the instance and closes it (Store::Options).
+  bool close_on_context_done = false;
 };
 
 // Instance is one module instance, Wasm or host; the Store owns it.
@@ -125,6 +130,23 @@ class Instance final : public api::Module {
   const CodeMemory* code() const { return code_; }
   const StoreContext& store() const { return store_; }
 
+  // -- Closing and interrupting -----------------------------------------------------------------
+  // The vmctx interrupt word (vmctx::kInterruptFlagOffset) counts the reasons for compiled
+  // code to stop: one for a closed instance, plus one per interrupted call running in an
+  // instance that imports from this one. Only code compiled with interrupt_checks polls it.
+  //
+  // Close closes the instance with `exit_code` unless it is closed already (the first code
+  // wins) and asks calls running in it to stop; true when this call closed it.
+  bool Close(uint32_t exit_code);
+  // exit_code is the code the instance was closed with (0 while open).
+  uint32_t exit_code() const { return static_cast<uint32_t>(close_state_.load()); }
+  // AddInterruptRequest / RemoveInterruptRequest add and remove one reason to stop.
+  void AddInterruptRequest();
+  void RemoveInterruptRequest();
+  // interrupt_peers are the other Wasm instances whose code a call into this one can run
+  // through function imports (transitively): an interrupted call stops them too.
+  const std::vector<Instance*>& interrupt_peers() const { return interrupt_peers_; }
+
   // -- api::Module ------------------------------------------------------------------------------
   std::string String() const override { return "Module[" + name_ + "]"; }
   absl::string_view Name() const override { return name_; }
@@ -136,7 +158,7 @@ class Instance final : public api::Module {
   std::map<std::string, const api::MemoryDefinition*> ExportedMemoryDefinitions() const override;
   api::Global* ExportedGlobal(absl::string_view name) override;
   absl::Status CloseWithExitCode(const Context& ctx, uint32_t exit_code) override;
-  bool IsClosed() const override { return closed_; }
+  bool IsClosed() const override { return close_state_.load() != 0; }
 
  private:
   friend class InstanceBuilder;
@@ -177,7 +199,11 @@ class Instance final : public api::Module {
       ABSL_GUARDED_BY(handles_mu_);
   std::map<std::string, std::unique_ptr<api::Global>, std::less<>> global_handles_
       ABSL_GUARDED_BY(handles_mu_);
-  bool closed_ = false;
+  // close_state_ is 0 while open, else kClosedBit | the exit code: one word, so that the first
+  // closer's code wins.
+  static constexpr uint64_t kClosedBit = uint64_t{1} << 32;
+  std::atomic<uint64_t> close_state_{0};
+  std::vector<Instance*> interrupt_peers_;
 };
 
 }  // namespace kiln::runtime

@@ -3,6 +3,7 @@
 // evaluate globals and element segments, then apply active element segments, active data
 // segments and run the start function. Segments apply one by one and a trap stops there with
 // earlier writes kept (Wasm 2.0).
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -196,8 +197,25 @@ absl::Status InstanceBuilder::Allocate() {
       record->vmctx = instance_.vmctx_;
       record->type_id = type_ids[func_type_index];
     }
+    Instance* owner =
+        f < module_.num_imported_functions ? imported_functions_[f].owner : &instance_;
     instance_.functions_.push_back(
-        {record, &module_.types[func_type_index], &definitions.Function(f), nullptr});
+        {record, &module_.types[func_type_index], &definitions.Function(f), nullptr, owner});
+  }
+  // The instances a call can run code of through imports: the exporters and theirs.
+  std::vector<Instance*>& peers = instance_.interrupt_peers_;
+  auto add_peer = [&](Instance* peer) {
+    if (peer != nullptr && peer != &instance_ &&
+        std::find(peers.begin(), peers.end(), peer) == peers.end()) {
+      peers.push_back(peer);
+    }
+  };
+  for (uint32_t f = 0; f < module_.num_imported_functions; ++f) {
+    Instance* exporter = imported_functions_[f].owner;
+    add_peer(exporter);
+    if (exporter != nullptr) {
+      for (Instance* peer : exporter->interrupt_peers()) add_peer(peer);
+    }
   }
 
   for (uint32_t m = 0; m < module_.num_memories(); ++m) {
