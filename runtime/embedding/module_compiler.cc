@@ -29,12 +29,18 @@ static_assert(api::kCoreFeatureReferenceTypes.bits() == wasm::kFeatureReferenceT
 static_assert(api::kCoreFeatureSIMD.bits() == wasm::kFeatureSimd);
 static_assert(api::kCoreFeaturesV2.bits() == wasm::kFeaturesAll);
 
-// Prepare decodes and checks `binary` and shapes the module as the config asks.
+// Prepare decodes and checks `binary` and shapes the module as the config asks. `trusted`
+// bytes are those of a cache hit: the entry's key holds their SHA-256 and the core features
+// they were checked with, so function bodies are neither read nor scanned again.
 absl::StatusOr<wasm::Module> Prepare(absl::Span<const uint8_t> binary,
-                                     const RuntimeConfig& config) {
-  KILN_ASSIGN_OR_RETURN(wasm::Module module, wasm::Decode(binary));
+                                     const RuntimeConfig& config, bool trusted) {
+  wasm::DecodeOptions decode_options;
+  decode_options.trust_code_bodies = trusted;
+  KILN_ASSIGN_OR_RETURN(wasm::Module module, wasm::Decode(binary, decode_options));
   KILN_RETURN_IF_ERROR(wasm::Validate(module));
-  KILN_RETURN_IF_ERROR(wasm::CheckFeatures(module, config.core_features().bits()));
+  if (!trusted) {
+    KILN_RETURN_IF_ERROR(wasm::CheckFeatures(module, config.core_features().bits()));
+  }
   uint32_t limit = config.memory_limit_pages();
   for (size_t i = 0; i < module.memories.size(); ++i) {
     wasm::Limits& limits = module.memories[i].limits;
@@ -89,19 +95,32 @@ absl::StatusOr<std::shared_ptr<const runtime::CompiledModule>> CompileWasmModule
   backend::CompileOptions options = CompileOptionsFor(config);
   auto* cache = dynamic_cast<CompilationCacheImpl*>(config.compilation_cache().get());
   if (cache == nullptr) {
-    KILN_ASSIGN_OR_RETURN(wasm::Module module, Prepare(binary, config));
+    KILN_ASSIGN_OR_RETURN(wasm::Module module, Prepare(binary, config, /*trusted=*/false));
     return runtime::CompileModule(std::move(module), options);
   }
   KILN_ASSIGN_OR_RETURN(runtime::cache::CacheKey key, CacheKeyFor(binary, config));
   return cache->GetOrProduce(
       MemoryKey(key, config),
       [&](CacheOutcome* outcome) -> absl::StatusOr<std::shared_ptr<const runtime::CompiledModule>> {
-        KILN_ASSIGN_OR_RETURN(wasm::Module module, Prepare(binary, config));
         runtime::cache::DirCache* dir = cache->dir_cache();
         if (dir == nullptr) {
+          KILN_ASSIGN_OR_RETURN(wasm::Module module, Prepare(binary, config, /*trusted=*/false));
           *outcome = CacheOutcome::kCompiled;
           return runtime::CompileModule(std::move(module), options);
         }
+        // A valid entry means these exact bytes passed every check with this configuration.
+        absl::StatusOr<backend::CompiledCode> cached = dir->Load(key);
+        if (cached.ok()) {
+          KILN_ASSIGN_OR_RETURN(wasm::Module module, Prepare(binary, config, /*trusted=*/true));
+          absl::StatusOr<std::shared_ptr<const runtime::CompiledModule>> loaded =
+              runtime::LoadCompiledModule(std::move(module), *std::move(cached));
+          if (loaded.ok()) {
+            *outcome = CacheOutcome::kDirHit;
+            return loaded;
+          }
+          // Code that does not fit (e.g. needs CPU features this host lacks) is compiled anew.
+        }
+        KILN_ASSIGN_OR_RETURN(wasm::Module module, Prepare(binary, config, /*trusted=*/false));
         bool hit = false;
         absl::StatusOr<backend::CompiledCode> code = dir->GetOrCompile(
             key,
