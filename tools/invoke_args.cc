@@ -7,10 +7,10 @@
 #include <system_error>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/escaping.h"
 #include "compiler/base/status_macros.h"
 #include "compiler/text/numbers.h"
 
@@ -33,18 +33,20 @@ absl::string_view IndefiniteArticle(api::ValueType type) {
 
 // IsNotA is the one error of a value that does not read as its type.
 absl::Status IsNotA(absl::string_view text, api::ValueType type) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("\"", absl::CHexEscape(text), "\" is not ", IndefiniteArticle(type), " ",
-                   api::ValueTypeName(type)));
+  return absl::InvalidArgumentError(absl::StrCat("\"", absl::CHexEscape(text), "\" is not ",
+                                                 IndefiniteArticle(type), " ",
+                                                 api::ValueTypeName(type)));
 }
 
 absl::Status ParseV128(absl::string_view text, std::vector<uint64_t>* slots) {
-  if (text.size() < 3 || text.size() > 34 || (text.substr(0, 2) != "0x" && text.substr(0, 2) != "0X")) {
+  if (text.size() < 3 || text.size() > 34 ||
+      (text.substr(0, 2) != "0x" && text.substr(0, 2) != "0X")) {
     return IsNotA(text, api::kValueTypeV128);
   }
   uint64_t high = 0, low = 0;
   for (char c : text.substr(2)) {
-    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) return IsNotA(text, api::kValueTypeV128);
+    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c)))
+      return IsNotA(text, api::kValueTypeV128);
     const uint64_t digit = absl::ascii_isdigit(static_cast<unsigned char>(c))
                                ? static_cast<uint64_t>(c - '0')
                                : static_cast<uint64_t>(absl::ascii_tolower(c) - 'a' + 10);
@@ -127,16 +129,14 @@ absl::Status ParseValue(api::ValueType type, absl::string_view text, std::vector
     case api::kValueTypeExternRef:
       // A reference cannot be written down on a command line; only the null one can.
       if (text != "null") {
-        return absl::InvalidArgumentError(absl::StrCat("\"", absl::CHexEscape(text), "\" is not ",
-                                                       IndefiniteArticle(type), " ",
-                                                       api::ValueTypeName(type),
-                                                       " (only null can be passed)"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("\"", absl::CHexEscape(text), "\" is not ", IndefiniteArticle(type), " ",
+                         api::ValueTypeName(type), " (only null can be passed)"));
       }
       slots->push_back(0);
       return absl::OkStatus();
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unsupported value type 0x", absl::Hex(type)));
+  return absl::InvalidArgumentError(absl::StrCat("unsupported value type 0x", absl::Hex(type)));
 }
 
 absl::StatusOr<std::vector<uint64_t>> ParseInvokeArgs(absl::string_view function_name,
@@ -190,7 +190,8 @@ std::string FormatResults(absl::Span<const api::ValueType> result_types,
   size_t slot = 0;
   for (api::ValueType type : result_types) {
     const size_t count = SlotCount(type);
-    if (slot + count > results.size()) break;  // fewer slots than the signature: print what is there
+    if (slot + count > results.size())
+      break;  // fewer slots than the signature: print what is there
     absl::StrAppend(&text, FormatValue(type, results.subspan(slot, count)), "\n");
     slot += count;
   }

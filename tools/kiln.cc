@@ -1,20 +1,30 @@
 // The kiln command line. Subcommands:
+//   kiln run [--cache-dir DIR] MODULE [ARGS...]
+//   kiln run [--cache-dir DIR] --invoke NAME [ARGS...] MODULE
+//                           run a module's `_start`, or call one export and print its results
+//                           (tools/run.h)
+//   kiln compile --cache-dir DIR MODULE...
+//                           compile modules into a compilation cache directory
+//                           (tools/precompile.h)
 //   kiln validate FILE...   decode and validate each module, print "FILE: ok" or the error
 //   kiln inspect FILE       print a module's imports, functions, definitions and exports
 //   kiln compile --emit=ssa [--print-after=PASS[,PASS...]] [--verify-each] [--no-opt] FILE
 //                           print every function's SSA after the pass pipeline (or after the
 //                           named passes, or straight from the frontend with --no-opt)
 //   kiln version            print the version
-// FILE is a binary module (.wasm) or a text module (.wat). Arguments are parsed by hand.
+// FILE and MODULE are binary (.wasm) or text (.wat) modules. Arguments are parsed by hand.
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "runtime/cache/cache_key.h"
 #include "tools/compile.h"
 #include "tools/inspect.h"
 #include "tools/load_module.h"
+#include "tools/precompile.h"
+#include "tools/run.h"
 
 namespace kiln::tools {
 namespace {
@@ -25,6 +35,12 @@ constexpr absl::string_view kUsage =
     "usage: kiln <command> [arguments]\n"
     "\n"
     "commands:\n"
+    "  run [--cache-dir DIR] MODULE [ARGS...]\n"
+    "                     instantiate MODULE and run its _start function\n"
+    "  run [--cache-dir DIR] --invoke NAME [ARGS...] MODULE\n"
+    "                     call the export NAME with ARGS and print its results, one per line\n"
+    "  compile --cache-dir DIR [--close-on-context-done] [--opt-level=N] MODULE...\n"
+    "                     compile modules into a compilation cache directory ahead of time\n"
     "  validate FILE...   decode and validate modules (.wasm or .wat)\n"
     "  inspect FILE       print a module's imports, functions and exports\n"
     "  compile --emit=ssa [--print-after=PASS] [--verify-each] [--no-opt] FILE\n"
@@ -73,7 +89,20 @@ int Inspect(const std::vector<std::string>& files) {
   return kExitOk;
 }
 
+int RunCommand(const std::vector<std::string>& args) {
+  RunOptions options;
+  absl::Status parsed = ParseRunArgs(args, &options);
+  if (!parsed.ok()) return Usage(parsed.message());
+  return RunModule(options);
+}
+
 int Compile(const std::vector<std::string>& args) {
+  if (IsPrecompileCommand(args)) {
+    PrecompileOptions options;
+    absl::Status parsed = ParsePrecompileArgs(args, &options);
+    if (!parsed.ok()) return Usage(parsed.message());
+    return Precompile(options);
+  }
   CompileOptions options;
   std::string file;
   absl::Status parsed = ParseCompileArgs(args, &options, &file);
@@ -96,11 +125,15 @@ int Run(const std::vector<std::string>& args) {
   if (args.empty()) return Usage("no command given");
   const std::string& command = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "run") return RunCommand(rest);
   if (command == "validate") return Validate(rest);
   if (command == "inspect") return Inspect(rest);
   if (command == "compile") return Compile(rest);
   if (command == "version" || command == "--version") {
-    Print(stdout, std::string(kVersion) + "\n");
+    // The compiler identity is what cache entries are keyed by: entries written by another
+    // build are never used (docs/cache.md).
+    Print(stdout,
+          std::string(kVersion) + "\ncompiler: " + runtime::cache::CompilerVersion() + "\n");
     return kExitOk;
   }
   if (command == "help" || command == "--help" || command == "-h") {

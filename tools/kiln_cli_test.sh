@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the kiln binary the way a user would and checks what it prints and its exit codes:
 # `inspect` on examples/add.wat, `validate` on good and broken modules, `compile --emit=ssa`,
-# `version`, and command-line mistakes.
+# `run` (with and without --invoke, traps, bad arguments), `compile --cache-dir`, `version`,
+# and command-line mistakes.
 set -uo pipefail
 
 kiln=tools/kiln
@@ -108,6 +109,104 @@ expect_exit 1 "$kiln" compile --print-after=no_such_pass "$example"
 grep -q 'no_such_pass' "$tmp/err" || fail "unknown pass: $(cat "$tmp/err")"
 expect_exit 2 "$kiln" compile --emit=asm "$example"
 expect_exit 2 "$kiln" compile
+
+# -- run --invoke ----------------------------------------------------------------------------
+cat >"$tmp/math.wat" <<'WAT'
+(module $math
+  (func $add (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+  (func (export "divmod") (param i32 i32) (result i32 i32)
+    local.get 0 local.get 1 i32.div_u local.get 0 local.get 1 i32.rem_u)
+  (func (export "half") (param f64) (result f64) local.get 0 f64.const 2 f64.div)
+  (func (export "wide") (param i64 f32) (result i64 f32) local.get 0 local.get 1)
+  (func $crash (export "crash") (param i32) (result i32) i32.const 1 local.get 0 i32.div_s)
+  (func (export "calls_crash") (result i32) i32.const 0 call $crash)
+  (func (export "nothing")))
+WAT
+expect_exit 0 "$kiln" run --invoke add "$tmp/math.wat" 7 35
+[[ "$(cat "$tmp/out")" == "42" ]] || fail "invoke add printed: $(cat "$tmp/out")"
+# The issue's order too: arguments before the module.
+expect_exit 0 "$kiln" run --invoke add -1 0x10 "$tmp/math.wat"
+[[ "$(cat "$tmp/out")" == "15" ]] || fail "invoke add -1 0x10 printed: $(cat "$tmp/out")"
+expect_exit 0 "$kiln" run --invoke=add "$tmp/math.wat" 2147483647 1
+[[ "$(cat "$tmp/out")" == "-2147483648" ]] || fail "i32 overflow printed: $(cat "$tmp/out")"
+expect_exit 0 "$kiln" run --invoke divmod "$tmp/math.wat" 17 5
+[[ "$(cat "$tmp/out")" == $'3\n2' ]] || fail "divmod printed: $(cat "$tmp/out")"
+expect_exit 0 "$kiln" run --invoke half "$tmp/math.wat" 7
+[[ "$(cat "$tmp/out")" == "3.5" ]] || fail "half printed: $(cat "$tmp/out")"
+expect_exit 0 "$kiln" run --invoke half "$tmp/math.wat" -inf
+[[ "$(cat "$tmp/out")" == "-inf" ]] || fail "half -inf printed: $(cat "$tmp/out")"
+expect_exit 0 "$kiln" run --invoke wide "$tmp/math.wat" -9223372036854775808 nan:0x200000
+[[ "$(cat "$tmp/out")" == $'-9223372036854775808\nnan:0x200000' ]] ||
+  fail "wide printed: $(cat "$tmp/out")"
+expect_exit 0 "$kiln" run --invoke nothing "$tmp/math.wat"
+[[ ! -s "$tmp/out" ]] || fail "a function without results printed: $(cat "$tmp/out")"
+
+# Arguments that do not fit the signature are command-line mistakes: exit code 2.
+expect_exit 2 "$kiln" run --invoke add "$tmp/math.wat" 1 x
+grep -qx "kiln: $tmp/math.wat: argument 2 of add: \"x\" is not an i32" "$tmp/err" ||
+  fail "bad argument: $(cat "$tmp/err")"
+expect_exit 2 "$kiln" run --invoke add "$tmp/math.wat" 1
+grep -q "add takes 2 arguments (i32 i32), got 1" "$tmp/err" || fail "arity: $(cat "$tmp/err")"
+expect_exit 1 "$kiln" run --invoke nope "$tmp/math.wat"
+grep -q "no function exported as \"nope\" (exported functions: add, calls_crash, " "$tmp/err" ||
+  fail "missing export: $(cat "$tmp/err")"
+
+# A trap: one line naming the file and the trap, then the backtrace, exit code 1.
+expect_exit 1 "$kiln" run --invoke calls_crash "$tmp/math.wat"
+[[ "$(head -1 "$tmp/err")" == "kiln: $tmp/math.wat: integer divide by zero" ]] ||
+  fail "trap: $(cat "$tmp/err")"
+grep -q '^  at .*crash' "$tmp/err" || fail "trap without a backtrace: $(cat "$tmp/err")"
+[[ ! -s "$tmp/out" ]] || fail "a trap printed results: $(cat "$tmp/out")"
+
+# -- run (_start) ----------------------------------------------------------------------------
+printf '(module (func (export "_start")))\n' >"$tmp/start_ok.wat"
+expect_exit 0 "$kiln" run "$tmp/start_ok.wat"
+printf '(module (func (export "_start") unreachable))\n' >"$tmp/start_trap.wat"
+expect_exit 1 "$kiln" run "$tmp/start_trap.wat"
+grep -q "^kiln: $tmp/start_trap.wat: unreachable" "$tmp/err" || fail "_start trap: $(cat "$tmp/err")"
+# --invoke runs only the export: _start is not called first.
+printf '(module (func (export "_start") unreachable) (func (export "f") (result i32) i32.const 9))\n' \
+  >"$tmp/start_and_f.wat"
+expect_exit 0 "$kiln" run --invoke f "$tmp/start_and_f.wat"
+[[ "$(cat "$tmp/out")" == "9" ]] || fail "--invoke ran _start: $(cat "$tmp/out") $(cat "$tmp/err")"
+# WASI is not provided yet: the import is reported, not crashed on.
+printf '(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))) (func (export "_start")))\n' \
+  >"$tmp/wasi.wat"
+expect_exit 1 "$kiln" run "$tmp/wasi.wat"
+grep -q "^kiln: $tmp/wasi.wat: .*wasi_snapshot_preview1" "$tmp/err" || fail "wasi: $(cat "$tmp/err")"
+[[ $(wc -l <"$tmp/err") -eq 1 ]] || fail "an import error took more than one line: $(cat "$tmp/err")"
+expect_exit 1 "$kiln" run "$tmp/missing.wasm"
+grep -q "^kiln: $tmp/missing.wasm: cannot open" "$tmp/err" || fail "missing: $(cat "$tmp/err")"
+expect_exit 1 "$kiln" run "$tmp/invalid.wasm"
+grep -q "^kiln: $tmp/invalid.wasm: type mismatch" "$tmp/err" || fail "invalid: $(cat "$tmp/err")"
+expect_exit 2 "$kiln" run
+expect_exit 2 "$kiln" run --frobnicate "$tmp/math.wat"
+grep -q "unknown option --frobnicate" "$tmp/err" || fail "unknown option: $(cat "$tmp/err")"
+expect_exit 2 "$kiln" run "$tmp/math.wat" --invoke
+
+# -- compile --cache-dir, then run from the cache --------------------------------------------
+cache="$tmp/cache"
+rm -rf "$cache"
+expect_exit 0 "$kiln" compile --cache-dir "$cache" "$tmp/math.wat" "$tmp/good.wasm"
+grep -Eqx "compiled $tmp/math.wat: 7 functions, [0-9]+ KiB code in [0-9.]+ s" "$tmp/out" ||
+  fail "first compile: $(cat "$tmp/out")"
+grep -Eqx "compiled $tmp/good.wasm: 1 function, [0-9]+ KiB code in [0-9.]+ s" "$tmp/out" ||
+  fail "first compile: $(cat "$tmp/out")"
+[[ $(ls "$cache" | grep -c '\.kiln$') -eq 2 ]] || fail "cache holds: $(ls "$cache")"
+expect_exit 0 "$kiln" compile --cache-dir="$cache" "$tmp/math.wat" "$tmp/good.wasm"
+[[ "$(cat "$tmp/out")" == "$tmp/math.wat: already cached"$'\n'"$tmp/good.wasm: already cached" ]] ||
+  fail "second compile: $(cat "$tmp/out")"
+# Interruption polling changes the code, so it is another entry.
+expect_exit 0 "$kiln" compile --cache-dir "$cache" --close-on-context-done "$tmp/math.wat"
+grep -q "^compiled $tmp/math.wat" "$tmp/out" || fail "--close-on-context-done hit: $(cat "$tmp/out")"
+expect_exit 0 "$kiln" run --cache-dir "$cache" --invoke add "$tmp/math.wat" 1 2
+[[ "$(cat "$tmp/out")" == "3" ]] || fail "run from the cache printed: $(cat "$tmp/out")"
+# One bad module does not stop the others, and makes the exit code 1.
+expect_exit 1 "$kiln" compile --cache-dir "$cache" "$tmp/invalid.wasm" "$tmp/math.wat"
+grep -q "^kiln: $tmp/invalid.wasm: type mismatch" "$tmp/err" || fail "compile invalid: $(cat "$tmp/err")"
+grep -qx "$tmp/math.wat: already cached" "$tmp/out" || fail "compile after a failure: $(cat "$tmp/out")"
+expect_exit 2 "$kiln" compile --cache-dir "$cache"
+expect_exit 2 "$kiln" compile --cache-dir "$cache" --opt-level=7 "$tmp/math.wat"
 
 # -- version and usage ---------------------------------------------------------------------
 expect_exit 0 "$kiln" version
