@@ -843,9 +843,10 @@ LargeModule Generator::Generate() {
 
   // Large functions are spread evenly over the module, sizes spread over 10-50 KB.
   size_t large_total =
-      std::max<size_t>(1, options_.min_code_bytes / kBytesPerLargeFunction);
+      (options_.min_code_bytes + kBytesPerLargeFunction / 2) / kBytesPerLargeFunction;
   size_t large_done = 0;
-  while (code_entries_.size() < options_.min_code_bytes) {
+  // At least one worker, for the `work` export, however small the module asked for.
+  while (code_entries_.size() < options_.min_code_bytes || workers_.empty()) {
     if (large_done < large_total &&
         code_entries_.size() >= options_.min_code_bytes * (large_done + 1) / (large_total + 1)) {
       size_t bytes = large_total == 1 ? (kLargeMinBytes + kLargeMaxBytes) / 2
