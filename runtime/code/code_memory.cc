@@ -21,8 +21,10 @@ absl::StatusOr<std::unique_ptr<CodeMemory>> CodeMemory::Place(
     backend::CompiledCode code, std::vector<std::string> function_names) {
   size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   size_t mapped_size = std::max<size_t>(page, (code.code.size() + page - 1) / page * page);
-  void* memory =
-      mmap(nullptr, mapped_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  // MAP_POPULATE: every page is written right away, and faulting them in one by one costs
+  // several times more (most of placing a multi-MB module from the compilation cache).
+  void* memory = mmap(nullptr, mapped_size, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
   if (memory == MAP_FAILED) {
     return absl::ResourceExhaustedError(
         absl::StrCat("cannot map code memory: ", std::strerror(errno)));
