@@ -46,7 +46,7 @@ class CompiledModule {
 
   // CustomSections lists the module's custom sections in binary order (except the name
   // section), when the runtime was configured with RuntimeConfig::WithCustomSections(true);
-  // otherwise it is empty, and the sections cost no memory.
+  // otherwise it is empty.
   virtual std::vector<const api::CustomSection*> CustomSections() const = 0;
 
   // Close tells the runtime the module will not be instantiated again: InstantiateModule

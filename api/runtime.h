@@ -64,7 +64,9 @@ class Runtime {
   // not be in use by another live instance (kAlreadyExists), and makes the instance
   // importable and findable with Module(name). A start function that exits with code 0
   // (sys::ExitError(0), e.g. WASI proc_exit(0)) is success, and the module is returned
-  // closed; any other error, ExitErrors included, is returned and the instance closed.
+  // closed; any other error, ExitErrors included, is returned and the instance closed. A
+  // start function during which a host function closed the module (as proc_exit does) ends
+  // with that exit code even if the code after the host call then traps.
   virtual absl::StatusOr<api::Module*> InstantiateModule(
       const Context& ctx, std::shared_ptr<const CompiledModule> compiled,
       const ModuleConfig& config) = 0;

@@ -9,6 +9,7 @@
 #include "runtime/embedding/compiled_module_impl.h"
 #include "runtime/embedding/instance_config.h"
 #include "runtime/embedding/module_compiler.h"
+#include "runtime/instance/instance.h"
 
 namespace kiln::embedding {
 namespace {
@@ -44,7 +45,18 @@ bool IsValueType(api::ValueType type) {
 
 }  // namespace
 
-RuntimeImpl::RuntimeImpl(const RuntimeConfig& config) : config_(config) {}
+namespace {
+
+runtime::StoreOptions StoreOptionsFor(const RuntimeConfig& config) {
+  runtime::StoreOptions options;
+  options.close_on_context_done = config.close_on_context_done();
+  return options;
+}
+
+}  // namespace
+
+RuntimeImpl::RuntimeImpl(const RuntimeConfig& config)
+    : config_(config), store_(StoreOptionsFor(config)) {}
 
 RuntimeImpl::~RuntimeImpl() {
   absl::MutexLock lock(&mu_);
@@ -162,14 +174,24 @@ absl::Status RuntimeImpl::RunStartFunctions(const Context& ctx, api::Module* mod
     if (function == nullptr) continue;  // not exported (or the module closed itself)
     absl::StatusOr<std::vector<uint64_t>> results = function->Call(ctx, {});
     if (results.ok()) continue;
-    std::optional<uint32_t> exit_code = sys::ExitCodeOf(results.status());
+    absl::Status status = results.status();
+    std::optional<uint32_t> exit_code = sys::ExitCodeOf(status);
+    if (!exit_code.has_value() && module->IsClosed()) {
+      // The module exited during the call (a host function such as WASI proc_exit closed
+      // it) and the code after that host call then trapped, as the `unreachable` compilers
+      // put after a call that does not return does: the exit is what happened.
+      if (auto* instance = dynamic_cast<runtime::Instance*>(module)) {
+        exit_code = instance->exit_code();
+        status = sys::ExitError(*exit_code);
+      }
+    }
     if (exit_code.has_value() && *exit_code == 0) {
       // A WASI command that exits with 0 succeeded; it is closed and stays so.
       if (!module->IsClosed()) module->CloseWithExitCode(ctx, 0).IgnoreError();
       return absl::OkStatus();
     }
     if (!module->IsClosed()) module->CloseWithExitCode(ctx, exit_code.value_or(0)).IgnoreError();
-    return results.status();
+    return status;
   }
   return absl::OkStatus();
 }
