@@ -205,6 +205,25 @@ expect_exit 0 "$kiln" run --cache-dir "$cache" --invoke add "$tmp/math.wat" 1 2
 expect_exit 1 "$kiln" compile --cache-dir "$cache" "$tmp/invalid.wasm" "$tmp/math.wat"
 grep -q "^kiln: $tmp/invalid.wasm: type mismatch" "$tmp/err" || fail "compile invalid: $(cat "$tmp/err")"
 grep -qx "$tmp/math.wat: already cached" "$tmp/out" || fail "compile after a failure: $(cat "$tmp/out")"
+# A module with more than 1 MiB of code announces that it is compiling, but not when cached:
+# 16 functions of 10000 (local.get, i32.const, i32.add, local.set) groups, 1.3 MB of code.
+body=$(printf 'local.get 0 i32.const 1000 i32.add local.set 0 %.0s' {1..10000})
+{
+  echo '(module'
+  for i in $(seq 16); do echo "(func (export \"f$i\") (param i32) (result i32) $body local.get 0)"; done
+  echo ')'
+} >"$tmp/large.wat"
+expect_exit 0 "$kiln" compile --cache-dir "$cache" "$tmp/large.wat"
+grep -qx "compiling $tmp/large.wat: 16 functions, 1.[0-9] MiB of Wasm code..." "$tmp/out" ||
+  fail "no progress line for a large module: $(cat "$tmp/out")"
+grep -q "^compiled $tmp/large.wat: 16 functions" "$tmp/out" || fail "large: $(cat "$tmp/out")"
+expect_exit 0 "$kiln" compile --cache-dir "$cache" "$tmp/large.wat"
+[[ "$(cat "$tmp/out")" == "$tmp/large.wat: already cached" ]] ||
+  fail "a cached large module printed: $(cat "$tmp/out")"
+expect_exit 0 "$kiln" run --cache-dir "$cache" --invoke f3 "$tmp/large.wat" 1
+[[ "$(cat "$tmp/out")" == "10000001" ]] ||
+  fail "large f3 printed: $(cat "$tmp/out")"
+
 expect_exit 2 "$kiln" compile --cache-dir "$cache"
 expect_exit 2 "$kiln" compile --cache-dir "$cache" --opt-level=7 "$tmp/math.wat"
 

@@ -8,11 +8,13 @@
 #include <iterator>
 #include <memory>
 #include <set>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "api/kiln.h"
 #include "compiler/wasm/decoder.h"
@@ -25,6 +27,10 @@ namespace {
 // kProgressThreshold is the code-section size above which compiling takes long enough to
 // announce it before it starts.
 constexpr uint64_t kProgressThreshold = uint64_t{1} << 20;
+
+// kProgressDelay is how long CompileModule may take on such a module before the progress line
+// is printed: longer than a cache hit, much shorter than compiling a megabyte.
+constexpr absl::Duration kProgressDelay = absl::Milliseconds(100);
 
 void PrintLine(std::FILE* stream, const std::string& line) {
   std::fwrite(line.data(), 1, line.size(), stream);
@@ -142,16 +148,27 @@ int Precompile(const PrecompileOptions& options) {
       continue;
     }
     const CodeShape shape = ShapeOf(*bytes);
-    if (shape.code_bytes > kProgressThreshold) {
-      PrintLine(stdout, absl::StrFormat("compiling %s: %s, %.1f MiB of Wasm code...", path,
-                                        Functions(shape.functions),
-                                        static_cast<double>(shape.code_bytes) / (1 << 20)));
-    }
     const std::set<std::string> entries_before = EntryFiles(dir);
     const uint64_t compiles_before = (*cache)->Stats().compiles;
     const absl::Time start = absl::Now();
-    absl::StatusOr<std::shared_ptr<const CompiledModule>> compiled =
-        runtime->CompileModule(ctx, *bytes);
+    absl::StatusOr<std::shared_ptr<const CompiledModule>> compiled;
+    {
+      // A large module announces itself once it is clear that it is being compiled rather
+      // than loaded from the cache (a load takes milliseconds), so the user sees progress.
+      absl::Notification done;
+      std::thread announcer;
+      if (shape.code_bytes > kProgressThreshold) {
+        announcer = std::thread([&done, &path, &shape] {
+          if (done.WaitForNotificationWithTimeout(kProgressDelay)) return;
+          PrintLine(stdout, absl::StrFormat("compiling %s: %s, %.1f MiB of Wasm code...", path,
+                                            Functions(shape.functions),
+                                            static_cast<double>(shape.code_bytes) / (1 << 20)));
+        });
+      }
+      compiled = runtime->CompileModule(ctx, *bytes);
+      done.Notify();
+      if (announcer.joinable()) announcer.join();
+    }
     const absl::Duration took = absl::Now() - start;
     if (!compiled.ok()) {
       PrintLine(stderr, absl::StrCat("kiln: ", path, ": ", compiled.status().message()));

@@ -8,8 +8,9 @@
 //
 // A cache entry is only used by a runtime configured the same way, so the options that change
 // the code are flags here too: --close-on-context-done (RuntimeConfig::WithCloseOnContextDone)
-// and --opt-level=N (WithOptimizationLevel). Modules with more than 1 MiB of code get a line
-// before compiling starts, since they take a while.
+// and --opt-level=N (WithOptimizationLevel). Modules with more than 1 MiB of code get a
+// "compiling ..." line as soon as it is clear that they are being compiled rather than loaded
+// (after 100 ms), since that takes a while.
 #ifndef KILN_TOOLS_PRECOMPILE_H_
 #define KILN_TOOLS_PRECOMPILE_H_
 
