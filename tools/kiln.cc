@@ -3,7 +3,7 @@
 //   kiln run [--cache-dir DIR] --invoke NAME [ARGS...] MODULE
 //                           run a module's `_start`, or call one export and print its results
 //                           (tools/run.h)
-//   kiln compile --cache-dir DIR MODULE...
+//   kiln compile --cache-dir DIR [--close-on-context-done] [--opt-level N] MODULE...
 //                           compile modules into a compilation cache directory
 //                           (tools/precompile.h)
 //   kiln validate FILE...   decode and validate each module, print "FILE: ok" or the error
@@ -39,7 +39,7 @@ constexpr absl::string_view kUsage =
     "                     instantiate MODULE and run its _start function\n"
     "  run [--cache-dir DIR] --invoke NAME [ARGS...] MODULE\n"
     "                     call the export NAME with ARGS and print its results, one per line\n"
-    "  compile --cache-dir DIR [--close-on-context-done] [--opt-level=N] MODULE...\n"
+    "  compile --cache-dir DIR [--close-on-context-done] [--opt-level N] MODULE...\n"
     "                     compile modules into a compilation cache directory ahead of time\n"
     "  validate FILE...   decode and validate modules (.wasm or .wat)\n"
     "  inspect FILE       print a module's imports, functions and exports\n"

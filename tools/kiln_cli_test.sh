@@ -226,6 +226,12 @@ expect_exit 0 "$kiln" run --cache-dir "$cache" --invoke f3 "$tmp/large.wat" 1
 
 expect_exit 2 "$kiln" compile --cache-dir "$cache"
 expect_exit 2 "$kiln" compile --cache-dir "$cache" --opt-level=7 "$tmp/math.wat"
+grep -q -- "--opt-level 7: the level is 0 or 1" "$tmp/err" || fail "opt-level 7: $(cat "$tmp/err")"
+# The cache key's spelling of the interruption flag, and --opt-level with a separate value.
+expect_exit 0 "$kiln" compile --cache-dir "$cache" --interrupt-checks "$tmp/math.wat"
+grep -qx "$tmp/math.wat: already cached" "$tmp/out" || fail "--interrupt-checks: $(cat "$tmp/out")"
+expect_exit 0 "$kiln" compile --cache-dir "$cache" --opt-level 0 "$tmp/math.wat"
+grep -q "^compiled $tmp/math.wat" "$tmp/out" || fail "--opt-level 0 hit: $(cat "$tmp/out")"
 
 # -- version and usage ---------------------------------------------------------------------
 expect_exit 0 "$kiln" version

@@ -103,13 +103,21 @@ absl::Status ParsePrecompileArgs(const std::vector<std::string>& args, Precompil
       options->cache_dir = args[++i];
     } else if (absl::StartsWith(arg, "--cache-dir=")) {
       options->cache_dir = arg.substr(std::string("--cache-dir=").size());
-    } else if (arg == "--close-on-context-done") {
+    } else if (arg == "--close-on-context-done" || arg == "--interrupt-checks") {
+      // The second spelling is the cache key's (and `kiln cache explain`'s) name for it.
       options->close_on_context_done = true;
-    } else if (absl::StartsWith(arg, "--opt-level=")) {
+    } else if (arg == "--opt-level" || absl::StartsWith(arg, "--opt-level=")) {
+      std::string value;
+      if (arg == "--opt-level") {
+        if (i + 1 >= args.size()) return absl::InvalidArgumentError("--opt-level needs 0 or 1");
+        value = args[++i];
+      } else {
+        value = arg.substr(std::string("--opt-level=").size());
+      }
       int level = 0;
-      if (!absl::SimpleAtoi(arg.substr(std::string("--opt-level=").size()), &level) || level < 0 ||
-          level > 1) {
-        return absl::InvalidArgumentError(absl::StrCat(arg, ": the level is 0 or 1"));
+      if (!absl::SimpleAtoi(value, &level) || level < 0 || level > 1) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--opt-level ", value, ": the level is 0 or 1"));
       }
       options->optimization_level = level;
     } else if (absl::StartsWith(arg, "--")) {

@@ -7,8 +7,8 @@
 //   plugin.wasm: already cached
 //
 // A cache entry is only used by a runtime configured the same way, so the options that change
-// the code are flags here too: --close-on-context-done (RuntimeConfig::WithCloseOnContextDone)
-// and --opt-level=N (WithOptimizationLevel). Modules with more than 1 MiB of code get a
+// the code are flags here too: --close-on-context-done, also spelled --interrupt-checks as in the
+// cache key (RuntimeConfig::WithCloseOnContextDone), and --opt-level N (WithOptimizationLevel). Modules with more than 1 MiB of code get a
 // "compiling ..." line as soon as it is clear that they are being compiled rather than loaded
 // (after 100 ms), since that takes a while.
 #ifndef KILN_TOOLS_PRECOMPILE_H_
