@@ -444,5 +444,46 @@ TEST_CASE("a compiled module works only with the runtime that compiled it, until
   CHECK(CallU32(*module, "add", {2, 2}) == 4);
 }
 
+TEST_CASE("without debug info functions are known by index only", "[embedding][runtime]") {
+  Context ctx;
+  std::vector<uint8_t> binary = WatToWasm(R"((module $m
+    (func $crash (export "crash") unreachable)))");
+  std::unique_ptr<Runtime> with_names = NewRuntime(ctx);
+  std::unique_ptr<Runtime> without =
+      NewRuntimeWithConfig(ctx, NewRuntimeConfig().WithDebugInfoEnabled(false));
+  absl::StatusOr<std::shared_ptr<const CompiledModule>> named =
+      with_names->CompileModule(ctx, binary);
+  absl::StatusOr<std::shared_ptr<const CompiledModule>> unnamed =
+      without->CompileModule(ctx, binary);
+  REQUIRE(named.ok());
+  REQUIRE(unnamed.ok());
+  CHECK((*named)->ExportedFunctions()["crash"]->DebugName() == "m.crash");
+  CHECK((*unnamed)->ExportedFunctions()["crash"]->DebugName() == "m.$0");
+  CHECK((*unnamed)->Name() == "m");  // the module keeps its name: it names instances
+
+  absl::StatusOr<api::Module*> module = without->InstantiateModule(ctx, *unnamed, NewModuleConfig());
+  REQUIRE_THAT(module.status(), IsOk());
+  absl::Status trap = (*module)->ExportedFunction("crash")->Call(ctx, {}).status();
+  CHECK_THAT(trap, StatusIs(absl::StatusCode::kAborted, "unreachable"));
+  CHECK_THAT(trap, StatusIs(absl::StatusCode::kAborted, "m.$0"));
+}
+
+TEST_CASE("host module names are unique among live modules too", "[embedding][runtime][host]") {
+  Context ctx;
+  std::unique_ptr<Runtime> runtime = NewRuntime(ctx);
+  auto build = [&] {
+    return runtime->NewHostModuleBuilder("env")
+        .NewFunctionBuilder()
+        .WithFunc([] { return uint32_t{7}; })
+        .Export("seven")
+        .Instantiate(ctx);
+  };
+  absl::StatusOr<api::Module*> first = build();
+  REQUIRE_THAT(first.status(), IsOk());
+  CHECK_THAT(build().status(), StatusIs(absl::StatusCode::kAlreadyExists, "module[env]"));
+  REQUIRE_THAT((*first)->Close(ctx), IsOk());
+  CHECK_THAT(build().status(), IsOk());
+}
+
 }  // namespace
 }  // namespace kiln
