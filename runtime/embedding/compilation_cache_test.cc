@@ -157,6 +157,54 @@ TEST_CASE("a cache directory serves a second cache without compiling", "[embeddi
   }
 }
 
+// OnlyEntry returns the path of the one file in `dir`.
+std::string OnlyEntry(const std::string& dir) {
+  std::vector<std::string> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    paths.push_back(entry.path().string());
+  }
+  REQUIRE(paths.size() == 1);
+  return paths[0];
+}
+
+TEST_CASE("a damaged cache entry is compiled again and replaced, never run",
+          "[embedding][cache]") {
+  Context ctx;
+  std::string dir = TempDir();
+  std::vector<uint8_t> binary = WatToWasm(kFactorial);
+  auto run_with_fresh_cache = [&](uint64_t n) {
+    absl::StatusOr<std::shared_ptr<CompilationCache>> cache = NewCompilationCacheWithDir(dir);
+    REQUIRE_THAT(cache.status(), IsOk());
+    std::unique_ptr<Runtime> runtime =
+        NewRuntimeWithConfig(ctx, NewRuntimeConfig().WithCompilationCache(*cache));
+    CHECK(Factorial(*runtime, binary, n) == (n == 5 ? 120u : 720u));
+    return (*cache)->Stats();
+  };
+  CHECK(run_with_fresh_cache(5) == CompilationCacheStats{0, 0, 1});
+  std::string entry = OnlyEntry(dir);
+  uintmax_t size = std::filesystem::file_size(entry);
+
+  SECTION("a flipped byte in the code") {
+    FILE* f = fopen(entry.c_str(), "r+b");
+    REQUIRE(f != nullptr);
+    REQUIRE(fseek(f, static_cast<long>(size) - 40, SEEK_SET) == 0);
+    int byte = fgetc(f);
+    REQUIRE(fseek(f, static_cast<long>(size) - 40, SEEK_SET) == 0);
+    fputc(byte ^ 0x5a, f);
+    fclose(f);
+  }
+  SECTION("a truncated file") {
+    std::filesystem::resize_file(entry, size / 2);
+  }
+  SECTION("an empty file") {
+    std::filesystem::resize_file(entry, 0);
+  }
+  CHECK(run_with_fresh_cache(6) == CompilationCacheStats{0, 0, 1});
+  // The entry was replaced by a good one: the next process loads it.
+  CHECK(std::filesystem::file_size(OnlyEntry(dir)) == size);
+  CHECK(run_with_fresh_cache(6) == CompilationCacheStats{0, 1, 0});
+}
+
 TEST_CASE("cache directories are checked when opened", "[embedding][cache]") {
   CHECK_THAT(NewCompilationCacheWithDir("").status(),
              StatusIs(absl::StatusCode::kInvalidArgument, "directory name is empty"));
