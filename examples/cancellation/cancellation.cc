@@ -1,12 +1,15 @@
-// cancellation: stopping guest code that runs too long, with a deadline on the Context.
+// cancellation: stopping guest code that runs too long, with a deadline on the Context or by
+// cancelling it from another thread.
 //
 // By default kiln never interrupts running Wasm (checking costs a little time). With
 // RuntimeConfig::WithCloseOnContextDone(true), compiled code polls at every function entry
 // and loop back-edge; when the call's Context is cancelled or passes its deadline, the call
 // returns a sys::ExitError and the module is closed. The runtime stays usable.
 //   $ bazel run //examples/cancellation
-//   forever() stopped: module closed with context deadline exceeded
-//   ...
+//   forever() stopped by the deadline: module closed with context deadline exceeded
+//   the instance is closed: yes
+//   fib(45) stopped by cancellation: module closed with context canceled
+//   fib(20) = 6765
 #include <cstdio>
 #include <fstream>
 #include <iterator>

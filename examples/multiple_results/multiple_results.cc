@@ -4,6 +4,7 @@
 //   $ bazel run //examples/multiple_results
 //   divmod(17, 5) = 3 remainder 2
 //   range_width(9, 4) = 5 starting at 4
+//   divmod(1, 0) trapped: integer divide by zero
 #include <cstdio>
 #include <fstream>
 #include <iterator>
