@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <map>
@@ -126,7 +127,8 @@ std::string TempPath(const std::string& dir, const std::string& file_name) {
 
 }  // namespace
 
-// InFlight tracks the keys being compiled in this process, so each is compiled once.
+// InFlight tracks the keys being compiled in this process, so each is compiled once. One
+// table serves every DirCache of the process.
 struct DirCache::InFlight {
   struct Compile {
     absl::Notification done;
@@ -137,8 +139,15 @@ struct DirCache::InFlight {
   std::map<std::string, std::shared_ptr<Compile>> by_file ABSL_GUARDED_BY(mutex);
 };
 
-DirCache::DirCache(std::string dir, bool read_only)
-    : dir_(std::move(dir)), read_only_(read_only), in_flight_(std::make_shared<InFlight>()) {}
+DirCache::DirCache(std::string dir, bool read_only) : dir_(std::move(dir)), read_only_(read_only) {
+  static const std::shared_ptr<InFlight>* process_in_flight =
+      new std::shared_ptr<InFlight>(std::make_shared<InFlight>());
+  in_flight_ = *process_in_flight;
+  char* real = ::realpath(dir_.c_str(), nullptr);
+  // A read-only cache's answer to a miss (kNotFound) is no answer for a writable one.
+  in_flight_key_ = absl::StrCat(read_only_ ? "ro:" : "rw:", real != nullptr ? real : dir_.c_str());
+  std::free(real);
+}
 
 absl::StatusOr<std::unique_ptr<DirCache>> DirCache::Open(std::string dir, bool read_only) {
   if (dir.empty()) return absl::InvalidArgumentError("cache directory name is empty");
@@ -201,7 +210,7 @@ absl::Status DirCache::Store(const CacheKey& key, const backend::CompiledCode& c
 absl::StatusOr<backend::CompiledCode> DirCache::GetOrCompile(
     const CacheKey& key, const std::function<absl::StatusOr<backend::CompiledCode>()>& compile,
     bool* hit) {
-  const std::string file_name = key.FileName();
+  const std::string file_name = absl::StrCat(in_flight_key_, "/", key.FileName());
   std::shared_ptr<InFlight::Compile> job;
   bool leader = false;
   {

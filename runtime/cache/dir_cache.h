@@ -9,8 +9,9 @@
 //     or has another key is a miss: Load reports why, and GetOrCompile recompiles and replaces
 //     it. A damaged entry is never executed.
 //   - Concurrency: inside one process, GetOrCompile compiles a given key once (other threads
-//     asking for it wait for that result); across processes, an entry is written once (a
-//     process that finds a valid entry already written keeps it).
+//     asking for it wait for that result), also through different DirCache objects on the
+//     same directory; across processes, an entry is written once (a process that finds a
+//     valid entry already written keeps it).
 //   - Read-only mode never writes; GetOrCompile fails with kNotFound on a miss instead of
 //     compiling.
 // Entries are read into memory and copied into fresh anonymous executable memory by the
@@ -83,8 +84,11 @@ class DirCache {
   DirCache(std::string dir, bool read_only);
   std::string dir_;
   bool read_only_;
+  // in_flight_key_ names this directory and mode in the process-wide compile-once table
+  // (the directory's real path, so two spellings of it share compiles).
+  std::string in_flight_key_;
   struct InFlight;
-  std::shared_ptr<InFlight> in_flight_;  // per-key compile-once bookkeeping
+  std::shared_ptr<InFlight> in_flight_;  // process-wide compile-once bookkeeping
 };
 
 }  // namespace kiln::runtime::cache

@@ -231,6 +231,27 @@ TEST_CASE_METHOD(CacheFixture, "dir cache compiles a key once for many threads",
 }
 
 TEST_CASE_METHOD(CacheFixture,
+                 "dir cache compiles a key once for threads using different DirCache objects",
+                 "[cache][dir]") {
+  // The same directory opened twice, once through another spelling of its path.
+  std::vector<std::unique_ptr<DirCache>> caches;
+  caches.push_back(Open());
+  auto other = DirCache::Open(absl::StrCat(dir, "/./"));
+  REQUIRE_THAT(other.status(), IsOk());
+  caches.push_back(*std::move(other));
+  std::vector<std::thread> threads;
+  std::vector<absl::StatusOr<backend::CompiledCode>> results(6);
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      results[t] = caches[t % 2]->GetOrCompile(key, Compiler(/*sleep_ms=*/100));
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  CHECK(compiles.load() == 1);
+  for (const auto& result : results) CHECK_THAT(result.status(), IsOk());
+}
+
+TEST_CASE_METHOD(CacheFixture,
                  "dir cache: two processes compiling one module at once leave one valid entry",
                  "[cache][dir]") {
   // Both processes wait at a pipe until both are ready, then compile (slowly, so the compiles
