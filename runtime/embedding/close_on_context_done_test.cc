@@ -89,6 +89,24 @@ TEST_CASE("cancelling from another thread stops a call with the canceled exit co
   CHECK(sys::ExitCodeOf(result.status()) == sys::kExitCodeContextCanceled);
 }
 
+TEST_CASE("closing the runtime stops calls in flight with its exit code",
+          "[embedding][interrupt]") {
+  Context ctx;
+  std::unique_ptr<Runtime> runtime =
+      NewRuntimeWithConfig(ctx, NewRuntimeConfig().WithCloseOnContextDone(true));
+  absl::StatusOr<api::Module*> module = runtime->Instantiate(ctx, WatToWasm(kSpin));
+  REQUIRE_THAT(module.status(), IsOk());
+  absl::Status spun;
+  std::thread spinner([&] { spun = (*module)->ExportedFunction("spin")->Call(ctx, {}).status(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  CHECK_THAT(runtime->CloseWithExitCode(ctx, 7), IsOk());
+  spinner.join();
+  CHECK(sys::ExitCodeOf(spun) == 7u);
+  CHECK((*module)->IsClosed());
+  CHECK_THAT(runtime->Instantiate(ctx, WatToWasm(kSpin)).status(),
+             StatusIs(absl::StatusCode::kFailedPrecondition, "runtime is closed"));
+}
+
 TEST_CASE("without WithCloseOnContextDone a finished context only stops calls from starting",
           "[embedding][interrupt]") {
   Context background;
