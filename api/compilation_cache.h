@@ -48,8 +48,9 @@ class CompilationCache {
   virtual ~CompilationCache() = default;
 
   // Close releases the code the cache holds in memory (code in use by a compiled module or an
-  // instance stays until they are closed). The directory keeps its files. Runtimes still
-  // using the cache compile without it afterwards. Idempotent.
+  // instance stays until they are released). The directory keeps its files, and Runtimes
+  // still configured with the cache keep reading and writing them, but nothing is kept in
+  // memory any more. Idempotent.
   virtual absl::Status Close(const Context& ctx) = 0;
 
   // Dir is the cache directory, or "" for an in-memory cache.

@@ -96,9 +96,10 @@ class Runtime {
   absl::Status Close(const Context& ctx) { return CloseWithExitCode(ctx, 0); }
 
   // CloseWithExitCode closes every module this runtime instantiated (calls in flight return
-  // an ExitError with `exit_code`) and every compiled module; afterwards compiling and
-  // instantiating fail with kFailedPrecondition. Returns the first error closing reported.
-  // Idempotent. Instances stay valid memory until the Runtime object is destroyed.
+  // an ExitError with `exit_code`; with WithCloseOnContextDone they stop at their next
+  // interrupt poll, otherwise when they return); afterwards compiling and instantiating fail
+  // with kFailedPrecondition. Returns the first error closing reported. Idempotent. Instances
+  // stay valid memory until the Runtime object is destroyed.
   virtual absl::Status CloseWithExitCode(const Context& ctx, uint32_t exit_code) = 0;
 
   // config is the configuration this runtime was created with.
