@@ -17,6 +17,7 @@
 #include "runtime/cache/cache_key.h"
 #include "runtime/cache/dir_cache.h"
 #include "runtime/embedding/module_compiler.h"
+#include "tools/load_module.h"
 
 namespace kiln::tools {
 namespace {
@@ -95,6 +96,7 @@ int Explain(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     }
   }
   if (!file.has_value()) return Usage(err, "explain needs a FILE");
+  file = ResolvePath(*file);
 
   absl::StatusOr<std::vector<uint8_t>> bytes = ReadFile(*file);
   if (!bytes.ok()) return Fail(err, bytes.status().message());
@@ -124,7 +126,8 @@ int Explain(const std::vector<std::string>& args, std::ostream& out, std::ostrea
                              .WithOptimizationLevel(opt_level);
   std::vector<uint8_t> module_bytes;
   if (module_path.has_value()) {
-    absl::StatusOr<std::vector<uint8_t>> read = ReadFile(*module_path);
+    // .wat modules are keyed by their binary encoding, as `kiln compile` caches them.
+    absl::StatusOr<std::vector<uint8_t>> read = ReadModuleBytes(*module_path);
     if (!read.ok()) return Fail(err, read.status().message());
     module_bytes = *std::move(read);
   }
@@ -152,7 +155,7 @@ int Explain(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 
 int List(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   if (args.size() != 2) return Usage(err, "list takes one DIR");
-  const std::string& dir = args[1];
+  const std::string dir = ResolvePath(args[1]);
   if (!IsDirectory(dir)) return Fail(err, absl::StrCat(dir, " is not a directory"));
   auto cache = runtime::cache::DirCache::Open(dir, /*read_only=*/true);
   if (!cache.ok()) return Fail(err, cache.status().message());
@@ -212,6 +215,7 @@ int Prune(const std::vector<std::string>& args, std::ostream& out, std::ostream&
     }
   }
   if (!dir.has_value()) return Usage(err, "prune needs a DIR");
+  dir = ResolvePath(*dir);
   // Checked first: opening a writable cache would create a missing directory.
   if (!IsDirectory(*dir)) return Fail(err, absl::StrCat(*dir, " is not a directory"));
   auto cache = runtime::cache::DirCache::Open(*dir);
