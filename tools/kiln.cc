@@ -6,6 +6,8 @@
 //   kiln compile --cache-dir DIR [--close-on-context-done] [--opt-level N] MODULE...
 //                           compile modules into a compilation cache directory
 //                           (tools/precompile.h)
+//   kiln cache explain|list|prune ...
+//                           look into a compilation cache directory (tools/cache_cmd.h)
 //   kiln validate FILE...   decode and validate each module, print "FILE: ok" or the error
 //   kiln inspect FILE       print a module's imports, functions, definitions and exports
 //   kiln compile --emit=ssa [--print-after=PASS[,PASS...]] [--verify-each] [--no-opt] FILE
@@ -20,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "runtime/cache/cache_key.h"
+#include "tools/cache_cmd.h"
 #include "tools/compile.h"
 #include "tools/inspect.h"
 #include "tools/load_module.h"
@@ -41,6 +44,11 @@ constexpr absl::string_view kUsage =
     "                     call the export NAME with ARGS and print its results, one per line\n"
     "  compile --cache-dir DIR [--close-on-context-done] [--opt-level N] MODULE...\n"
     "                     compile modules into a compilation cache directory ahead of time\n"
+    "  cache explain FILE [--interrupt-checks] [--opt-level N] [--module MODULE]\n"
+    "                     print a cache entry's key and why it does (not) match this kiln\n"
+    "  cache list DIR     one line per cache entry: size, module, compiler, validity\n"
+    "  cache prune DIR [--max-bytes N]\n"
+    "                     remove stale and damaged entries, then the oldest beyond N bytes\n"
     "  validate FILE...   decode and validate modules (.wasm or .wat)\n"
     "  inspect FILE       print a module's imports, functions and exports\n"
     "  compile --emit=ssa [--print-after=PASS] [--verify-each] [--no-opt] FILE\n"
@@ -126,6 +134,7 @@ int Run(const std::vector<std::string>& args) {
   const std::string& command = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "run") return RunCommand(rest);
+  if (command == "cache") return RunCacheCommand(rest);
   if (command == "validate") return Validate(rest);
   if (command == "inspect") return Inspect(rest);
   if (command == "compile") return Compile(rest);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the kiln binary the way a user would and checks what it prints and its exit codes:
 # `inspect` on examples/add.wat, `validate` on good and broken modules, `compile --emit=ssa`,
-# `run` (with and without --invoke, traps, bad arguments), `compile --cache-dir`, `version`,
+# `run` (with and without --invoke, traps, bad arguments), `compile --cache-dir`, `cache`, `version`,
 # and command-line mistakes.
 set -uo pipefail
 
@@ -223,6 +223,18 @@ expect_exit 0 "$kiln" compile --cache-dir "$cache" "$tmp/large.wat"
 expect_exit 0 "$kiln" run --cache-dir "$cache" --invoke f3 "$tmp/large.wat" 1
 [[ "$(cat "$tmp/out")" == "10000001" ]] ||
   fail "large f3 printed: $(cat "$tmp/out")"
+
+# -- cache: the entries written above, as `kiln cache` sees them --------------------------------
+expect_exit 0 "$kiln" cache list "$cache"
+entries=$(ls "$cache" | grep -c '\.kiln$')
+[[ $(grep -c ' valid$' "$tmp/out") -eq $entries ]] || fail "cache list: $(cat "$tmp/out")"
+grep -qx "$entries entries, [0-9]* bytes" "$tmp/out" || fail "cache list summary: $(cat "$tmp/out")"
+rm -rf "$tmp/one" && "$kiln" compile --cache-dir "$tmp/one" "$tmp/math.wat" >/dev/null
+expect_exit 0 "$kiln" cache explain "$tmp/one"/*.kiln --module "$tmp/math.wat"
+grep -q "matches the running configuration" "$tmp/out" || fail "cache explain: $(cat "$tmp/out")"
+expect_exit 0 "$kiln" cache explain "$tmp/one"/*.kiln --interrupt-checks
+grep -q "interrupt-checks: off vs on" "$tmp/out" || fail "cache explain: $(cat "$tmp/out")"
+expect_exit 2 "$kiln" cache
 
 expect_exit 2 "$kiln" compile --cache-dir "$cache"
 expect_exit 2 "$kiln" compile --cache-dir "$cache" --opt-level=7 "$tmp/math.wat"
