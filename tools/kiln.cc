@@ -1,6 +1,6 @@
 // The kiln command line. Subcommands:
-//   kiln run [--cache-dir DIR] MODULE [ARGS...]
-//   kiln run [--cache-dir DIR] --invoke NAME [ARGS...] MODULE
+//   kiln run [--cache-dir DIR] [--timeout DURATION] MODULE [ARGS...]
+//   kiln run [--cache-dir DIR] [--timeout DURATION] --invoke NAME [ARGS...] MODULE
 //                           run a module's `_start`, or call one export and print its results
 //                           (tools/run.h)
 //   kiln compile --cache-dir DIR [--close-on-context-done] [--opt-level N] MODULE...
@@ -38,9 +38,9 @@ constexpr absl::string_view kUsage =
     "usage: kiln <command> [arguments]\n"
     "\n"
     "commands:\n"
-    "  run [--cache-dir DIR] MODULE [ARGS...]\n"
+    "  run [--cache-dir DIR] [--timeout DURATION] MODULE [ARGS...]\n"
     "                     instantiate MODULE and run its _start function\n"
-    "  run [--cache-dir DIR] --invoke NAME [ARGS...] MODULE\n"
+    "  run [--cache-dir DIR] [--timeout DURATION] --invoke NAME [ARGS...] MODULE\n"
     "                     call the export NAME with ARGS and print its results, one per line\n"
     "  compile --cache-dir DIR [--close-on-context-done] [--opt-level N] MODULE...\n"
     "                     compile modules into a compilation cache directory ahead of time\n"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the kiln binary the way a user would and checks what it prints and its exit codes:
 # `inspect` on examples/add.wat, `validate` on good and broken modules, `compile --emit=ssa`,
-# `run` (with and without --invoke, traps, bad arguments), `compile --cache-dir`, `cache`, `version`,
+# `run` (with and without --invoke, traps, bad arguments, --timeout), `compile --cache-dir`, `cache`, `version`,
 # and command-line mistakes.
 set -uo pipefail
 
@@ -183,6 +183,20 @@ expect_exit 2 "$kiln" run
 expect_exit 2 "$kiln" run --frobnicate "$tmp/math.wat"
 grep -q "unknown option --frobnicate" "$tmp/err" || fail "unknown option: $(cat "$tmp/err")"
 expect_exit 2 "$kiln" run "$tmp/math.wat" --invoke
+
+# --timeout stops a guest that does not return; the exit code is the low byte of the reserved
+# deadline exit code (0xefffffff), and the one line says why.
+printf '(module (func (export "_start") (loop br 0)) (func (export "spin") (result i32) (loop br 0) i32.const 1))\n' \
+  >"$tmp/spin.wat"
+expect_exit 255 "$kiln" run --timeout 100ms "$tmp/spin.wat"
+[[ "$(cat "$tmp/err")" == "kiln: $tmp/spin.wat: module closed with context deadline exceeded" ]] ||
+  fail "_start timeout: $(cat "$tmp/err")"
+expect_exit 255 "$kiln" run --timeout=100ms --invoke spin "$tmp/spin.wat"
+[[ "$(cat "$tmp/err")" == "kiln: $tmp/spin.wat: module closed with context deadline exceeded" ]] ||
+  fail "--invoke timeout: $(cat "$tmp/err")"
+expect_exit 0 "$kiln" run --timeout 10s --invoke add "$tmp/math.wat" 1 2
+[[ "$(cat "$tmp/out")" == "3" ]] || fail "a call within the timeout printed: $(cat "$tmp/out")"
+expect_exit 2 "$kiln" run --timeout soon "$tmp/math.wat"
 
 # -- compile --cache-dir, then run from the cache --------------------------------------------
 cache="$tmp/cache"

@@ -96,6 +96,16 @@ absl::Status ParseRunArgs(const std::vector<std::string>& args, RunOptions* opti
       if (!value.ok()) return value.status();
       if (value->empty()) return absl::InvalidArgumentError("--cache-dir needs a directory");
       options->cache_dir = *value;
+    } else if (arg == "--timeout" || absl::StartsWith(arg, "--timeout=")) {
+      absl::StatusOr<std::string> value =
+          arg == "--timeout" ? next_value(arg) : arg.substr(std::string("--timeout=").size());
+      if (!value.ok()) return value.status();
+      absl::Duration timeout;
+      if (!absl::ParseDuration(*value, &timeout) || timeout <= absl::ZeroDuration()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--timeout ", *value, ": not a positive duration such as 500ms or 2s"));
+      }
+      options->timeout = timeout;
     } else if (arg == "--invoke" || absl::StartsWith(arg, "--invoke=")) {
       absl::StatusOr<std::string> value =
           arg == "--invoke" ? next_value(arg) : arg.substr(std::string("--invoke=").size());
@@ -129,7 +139,8 @@ int RunModule(const RunOptions& options) {
   if (!bytes.ok()) return ExitCodeFor(options.module, bytes.status());
 
   const Context ctx = Context::Background();
-  RuntimeConfig config = NewRuntimeConfig();
+  // --timeout needs code that polls for interruption.
+  RuntimeConfig config = NewRuntimeConfig().WithCloseOnContextDone(options.timeout.has_value());
   if (!options.cache_dir.empty()) {
     absl::StatusOr<std::shared_ptr<CompilationCache>> cache =
         NewCompilationCacheWithDir(ResolvePath(options.cache_dir));
@@ -145,7 +156,10 @@ int RunModule(const RunOptions& options) {
   ModuleConfig module_config = CommandLineModuleConfig(options);
   // With --invoke only the module's own start section runs: the export is the entry point.
   if (options.invoke) module_config = module_config.WithStartFunctions({});
-  absl::StatusOr<api::Module*> mod = runtime->InstantiateModule(ctx, *compiled, module_config);
+  // The time limit starts after compiling: it bounds the guest, the start functions and the
+  // invoked export together.
+  const Context run_ctx = options.timeout ? ctx.WithTimeout(*options.timeout) : ctx;
+  absl::StatusOr<api::Module*> mod = runtime->InstantiateModule(run_ctx, *compiled, module_config);
   if (!mod.ok()) return ExitCodeFor(options.module, mod.status());
   // Without --invoke, instantiating ran `_start`: a return, or exit code 0, is success.
   if (!options.invoke) return 0;
@@ -164,7 +178,7 @@ int RunModule(const RunOptions& options) {
     ReportError(options.module, params.status().message());
     return kExitUsage;
   }
-  absl::StatusOr<std::vector<uint64_t>> results = function->Call(ctx, *params);
+  absl::StatusOr<std::vector<uint64_t>> results = function->Call(run_ctx, *params);
   if (!results.ok()) return ExitCodeFor(options.module, results.status());
   const std::string text = FormatResults(definition.ResultTypes(), *results);
   std::fwrite(text.data(), 1, text.size(), stdout);

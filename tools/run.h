@@ -1,16 +1,18 @@
 // `kiln run`: executes a module with the embedding API, as an embedder would.
 //
-//   kiln run [--cache-dir DIR] MODULE [ARGS...]
+//   kiln run [--cache-dir DIR] [--timeout DURATION] MODULE [ARGS...]
 //       instantiates MODULE, which runs its start section and then its `_start` export (a WASI
 //       command's entry point) when it has one; ARGS are the guest's arguments (WASI args_get,
 //       after MODULE itself).
-//   kiln run [--cache-dir DIR] --invoke NAME [ARGS...] MODULE
+//   kiln run [--cache-dir DIR] [--timeout DURATION] --invoke NAME [ARGS...] MODULE
 //       instantiates MODULE running only its start section, calls the export NAME with ARGS
 //       read per its signature (tools/invoke_args.h) and prints each result on its own line.
 //       MODULE may also come first (`--invoke add m.wasm 1 2`).
 //
 // With --cache-dir the code is loaded from (or stored to) that compilation cache directory,
-// so the second run of a module does not compile. Errors are printed as one line,
+// so the second run of a module does not compile. With --timeout DURATION (e.g. 500ms, 2s)
+// the guest is stopped when the time is up (RuntimeConfig::WithCloseOnContextDone, which also
+// selects other cache entries: the code polls for interruption). Errors are printed as one line,
 // "kiln: MODULE: message", followed by the trap backtrace if there is one. The exit code is
 // the guest's own when it exits (sys::ExitError), 1 for a trap or any other error, and 2 for a
 // mistake on the command line (including arguments that do not fit the signature).
@@ -22,15 +24,17 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 
 namespace kiln::tools {
 
 // RunOptions are the flags and operands of `kiln run`.
 struct RunOptions {
-  std::string cache_dir;              // empty: no compilation cache
-  std::optional<std::string> invoke;  // the export to call instead of `_start`
-  std::string module;                 // the .wasm or .wat file
-  std::vector<std::string> args;      // --invoke's arguments, or the guest's arguments
+  std::string cache_dir;                  // empty: no compilation cache
+  std::optional<absl::Duration> timeout;  // stop the guest after this long
+  std::optional<std::string> invoke;      // the export to call instead of `_start`
+  std::string module;                     // the .wasm or .wat file
+  std::vector<std::string> args;          // --invoke's arguments, or the guest's arguments
 };
 
 // ParseRunArgs reads `kiln run`'s command line (without "run"); kInvalidArgument describes a

@@ -51,6 +51,17 @@ TEST_CASE("run --invoke takes the module last, or first when only it names a mod
   CHECK(options.args.empty());
 }
 
+TEST_CASE("run --timeout takes a duration", "[tools][run]") {
+  CHECK(*Parse({"--timeout", "500ms", "m.wasm"}).timeout == absl::Milliseconds(500));
+  CHECK(*Parse({"--timeout=2s", "m.wasm"}).timeout == absl::Seconds(2));
+  CHECK_FALSE(Parse({"m.wasm"}).timeout.has_value());
+  RunOptions options;
+  CHECK_THAT(ParseRunArgs({"--timeout", "soon", "m.wasm"}, &options),
+             StatusIs(kInvalid, "--timeout soon: not a positive duration such as 500ms or 2s"));
+  CHECK_THAT(ParseRunArgs({"--timeout=0s", "m.wasm"}, &options),
+             StatusIs(kInvalid, "not a positive duration"));
+}
+
 TEST_CASE("run rejects command-line mistakes with a message", "[tools][run]") {
   RunOptions options;
   CHECK_THAT(ParseRunArgs({}, &options), StatusIs(kInvalid, "run needs a MODULE"));
