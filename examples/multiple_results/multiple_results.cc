@@ -5,6 +5,7 @@
 //   divmod(17, 5) = 3 remainder 2
 //   range_width(9, 4) = 5 starting at 4
 //   divmod(1, 0) trapped: integer divide by zero
+//   then divmod(9, 2) = 4 remainder 1
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -81,6 +82,12 @@ int main(int argc, char** argv) {
   const absl::string_view message = trapped.status().message();
   std::printf("divmod(1, 0) trapped: %s\n",
               std::string(message.substr(0, message.find('\n'))).c_str());
+
+  // The instance is still usable after the trap.
+  absl::StatusOr<std::vector<uint64_t>> again = divmod->Call(ctx, {EncodeU32(9), EncodeU32(2)});
+  if (!again.ok()) return Fail("divmod after the trap", again.status());
+  std::printf("then divmod(9, 2) = %u remainder %u\n", DecodeU32((*again)[0]),
+              DecodeU32((*again)[1]));
 
   absl::Status closed = runtime->Close(ctx);
   if (!closed.ok()) return Fail("close", closed);
