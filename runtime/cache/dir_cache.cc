@@ -233,9 +233,12 @@ absl::StatusOr<backend::CompiledCode> DirCache::GetOrCompile(
     job->hit = true;
     job->result = std::move(loaded);
   } else if (read_only_) {
-    job->result = absl::NotFoundError(absl::StrCat(
-        "read-only compilation cache has no valid entry ", EntryPath(key), " (",
-        loaded.status().message(), ")"));
+    // Load's message names the file, and what is wrong with it when it is there.
+    job->result = absl::NotFoundError(
+        absl::IsNotFound(loaded.status())
+            ? absl::StrCat("read-only compilation cache has no entry ", EntryPath(key))
+            : absl::StrCat("read-only compilation cache has no valid entry: ",
+                           loaded.status().message()));
   } else {
     job->result = compile();
     if (job->result.ok()) {
