@@ -574,6 +574,9 @@ void ModuleEmitter::EmitInst(const MachInst& inst, size_t block_index) {
     case Op::kTest:
       a_.test(GpSized(reg(0), inst.size), GpSized(reg(1), inst.size));
       return;
+    case Op::kCmpMemImm:
+      a_.cmp(MemOf(ops[0], inst.size), asmjit::Imm(ops[1].imm));
+      return;
     case Op::kSetcc:
       a_.set(CC(inst.aux), x86::gpb(reg(0).id()));
       a_.movzx(Gp32(reg(0)), x86::gpb(reg(0).id()));

@@ -52,6 +52,8 @@ TEST_CASE("integer instructions encode as expected", "[backend][x86_64][emit]") 
           "movzx eax, byte ptr [rbx+rcx+16]"},
       Row{MakeInst(Op::kStoreImm, 2, {Operand::Mem(Gpr(kR14), Reg(), 1, 40), Operand::Imm(-1)}),
           "mov word ptr [r14+40], -1"},
+      Row{MakeInst(Op::kCmpMemImm, 4, {Operand::Mem(Gpr(kR14), Reg(), 1, 16), Operand::Imm(0)}),
+          "cmp dword ptr [r14+16], 0"},
   }));
   CHECK(Strip(EmitOne(std::get<0>(row))) == std::get<1>(row));
 }

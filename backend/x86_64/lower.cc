@@ -64,7 +64,7 @@ absl::StatusOr<MachFunction> Lowerer::Run() {
   // there (cmp + jcc) instead of materializing a 0/1 value.
   for (const ssa::Block* block : fn_.blocks()) {
     for (const ssa::Inst* inst : block->insts()) {
-      if (IsFusedCompare(*inst)) fused_[inst->result().id] = true;
+      if (IsFusedCompare(*inst) || IsFusedFlagLoad(*inst)) fused_[inst->result().id] = true;
     }
   }
 
@@ -107,6 +107,14 @@ bool Lowerer::IsFusedCompare(const ssa::Inst& inst) const {
     default:
       return false;
   }
+}
+
+bool Lowerer::IsFusedFlagLoad(const ssa::Inst& inst) const {
+  if (inst.opcode() != Opcode::kVmLoad || inst.type() != ssa::Type::kI32) return false;
+  if (use_counts_[inst.result().id] != 1) return false;
+  const ssa::Inst* next = inst.next();
+  if (next == nullptr || next->args.empty() || next->args[0] != inst.result()) return false;
+  return next->opcode() == Opcode::kTrapz || next->opcode() == Opcode::kTrapnz;
 }
 
 void Lowerer::LowerEntry() {
@@ -483,7 +491,13 @@ void Lowerer::LowerSelect(const ssa::Inst& inst) {
 void Lowerer::LowerTrapIf(const ssa::Inst& inst, bool trap_when_nonzero) {
   ssa::Value v = inst.args[0];
   Cond cond;
-  if (fused_[v.id]) {
+  if (fused_[v.id] && DefInst(v)->opcode() == Opcode::kVmLoad) {
+    const ssa::Inst& load = *DefInst(v);
+    Reg base = IsVmctx(load.args[0]) ? kVmctxReg : VRegOf(load.args[0]);
+    Emit(MakeInst(Op::kCmpMemImm, 4,
+                  {Operand::Mem(base, Reg(), 1, static_cast<int32_t>(load.imm)), Operand::Imm(0)}));
+    cond = trap_when_nonzero ? Cond::kNe : Cond::kE;
+  } else if (fused_[v.id]) {
     const ssa::Inst& icmp = *DefInst(v);
     EmitFusedCompare(icmp);
     cond = CompareCond(icmp);

@@ -55,6 +55,9 @@ class Lowerer {
   void EmitFusedCompare(const ssa::Inst& icmp);
   Cond CompareCond(const ssa::Inst& icmp) const;
   bool IsFusedCompare(const ssa::Inst& inst) const;
+  // IsFusedFlagLoad: an i32 vm_load whose only use is the trapz/trapnz right after it (the
+  // interrupt poll) is compared in memory there (cmp dword [mem], 0) without a register.
+  bool IsFusedFlagLoad(const ssa::Inst& inst) const;
 
   // -- Integer ops and control (lower.cc) --
   void LowerBinary(const ssa::Inst& inst, Op op);

@@ -53,6 +53,7 @@ void Lowerer::LowerStore(const ssa::Inst& inst, uint8_t size) {
 }
 
 void Lowerer::LowerVmLoad(const ssa::Inst& inst) {
+  if (fused_[inst.result().id]) return;  // compared in memory by the trap (IsFusedFlagLoad)
   ssa::Value base = inst.args[0];
   Reg base_reg = IsVmctx(base) ? kVmctxReg : VRegOf(base);
   Operand address = Operand::Mem(base_reg, Reg(), 1, static_cast<int32_t>(inst.imm));

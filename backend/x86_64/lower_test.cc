@@ -61,6 +61,28 @@ block2:
   CHECK_FALSE(absl::StrContains(text, "setcc"));
 }
 
+TEST_CASE("an interrupt poll compares the flag in memory", "[backend][x86_64][lower]") {
+  MachFunction mf = LowerText(R"(
+function %f(ref, i32) -> i32 {
+block0(v0: ref, v1: i32):
+    v2 = vm_load.i32 v0+16
+    trapnz v2, interrupted
+    v3 = vm_load.i32 v0+20
+    v4 = iadd.i32 v1, v3
+    trapnz v3, interrupted
+    return v4
+}
+)");
+  std::string text = Print(mf);
+  CAPTURE(text);
+  // The first load feeds only the trap right after it: no register, one cmp with memory.
+  CHECK(absl::StrContains(text, "cmp_mem.4"));
+  CHECK(absl::StrContains(text, "+16"));
+  // The second has another use: it is loaded into a register and tested.
+  CHECK(absl::StrContains(text, "load.4"));
+  CHECK(absl::StrContains(text, "test.4"));
+}
+
 TEST_CASE("block arguments become moves and critical edges are split", "[backend][x86_64][lower]") {
   MachFunction mf = LowerText(R"(
 function %f(ref, i32) -> i32 {
