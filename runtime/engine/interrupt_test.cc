@@ -16,12 +16,14 @@
 #include "api/function.h"
 #include "api/module.h"
 #include "api/sys.h"
+#include "api/wasm.h"
 #include "backend/compile.h"
 #include "catch2/catch.hpp"
 #include "compiler/text/wat_parser.h"
 #include "compiler/wasm/decoder.h"
 #include "compiler/wasm/validator.h"
 #include "runtime/engine/compiled_module.h"
+#include "runtime/engine/host_module.h"
 #include "runtime/engine/store.h"
 #include "testing/status_matchers.h"
 
@@ -212,6 +214,28 @@ TEST_CASE("CloseWithExitCode stops a running call with that exit code", "[engine
   closer.join();
   CHECK_THAT(status, StatusIs(absl::StatusCode::kAborted, "module closed with exit_code(42)"));
   CHECK(sys::ExitCodeOf(status) == 42u);
+}
+
+TEST_CASE("a host function that closes its caller ends the call, even without polls",
+          "[engine][interrupt]") {
+  Store store;
+  HostModule sys_module("sys");
+  sys_module.AddFunction(
+      "exit", {api::kValueTypeI32}, {},
+      std::make_unique<api::HostModuleFunc>(
+          [](const Context& ctx, api::Module& caller, absl::Span<uint64_t> stack) {
+            caller.CloseWithExitCode(ctx, static_cast<uint32_t>(stack[0])).IgnoreError();
+          }));
+  REQUIRE(store.InstantiateHost(std::move(sys_module)).ok());
+  // After exit the code would spin forever; it is compiled without polls.
+  api::Module* m = Instantiate(store, R"((module
+    (import "sys" "exit" (func $exit (param i32)))
+    (func (export "run") (call $exit (i32.const 7)) (loop $forever (br $forever)))))",
+                               "command", /*interrupt_checks=*/false);
+  absl::Status status = m->ExportedFunction("run")->Call(Context(), {}).status();
+  CHECK_THAT(status, StatusIs(absl::StatusCode::kAborted, "module closed with exit_code(7)"));
+  CHECK(sys::ExitCodeOf(status) == 7u);
+  CHECK(m->IsClosed());
 }
 
 TEST_CASE("without polls the call finishes but the module is still closed",

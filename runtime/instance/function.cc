@@ -44,6 +44,11 @@ void CallHostFunction(void* raw_record, uint64_t* stack) {
   } else {
     std::get<std::unique_ptr<api::HostFunction>>(impl.fn)->Call(ctx, slots);
   }
+  // A host function that closed its caller (WASI proc_exit, say) ends the call here, polls
+  // or not: the entry sees `interrupted` with the module closed and returns its ExitError.
+  if (ABSL_PREDICT_FALSE(record->caller->IsClosed())) {
+    trap::RaiseTrap(trap::TrapCode::kInterrupted);
+  }
 }
 
 WasmFunction::WasmFunction(Instance* owner, const FuncRefRecord* record,

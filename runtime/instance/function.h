@@ -65,7 +65,8 @@ const Context& CurrentCallContext();
 
 // CallHostFunction is the HostFunctionFn of every HostFuncRecord (instance.h): it calls the
 // embedder's function with the current call context and, for a HostModuleFunction, the
-// module that imported it.
+// module that imported it. If that module is closed when the function returns, the Wasm
+// call ends there (as `interrupted`, which the entry turns into the module's ExitError).
 void CallHostFunction(void* record, uint64_t* stack);
 
 // SlotCount is the number of uint64_t slots `types` take (two per v128).
