@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "api/deadline_timer.h"
@@ -24,7 +25,8 @@ struct AfterFuncState {
   std::function<void()> f;
 
   absl::Mutex mu;
-  std::vector<std::weak_ptr<CancelState>> registered ABSL_GUARDED_BY(mu);
+  // One entry per flag in the context's chain: rarely more than two.
+  absl::InlinedVector<std::weak_ptr<CancelState>, 2> registered ABSL_GUARDED_BY(mu);
   DeadlineTimer::Id timer ABSL_GUARDED_BY(mu) = 0;
   bool unregistered ABSL_GUARDED_BY(mu) = false;
 
@@ -49,7 +51,7 @@ namespace {
 
 // Unregister removes `state` from every cancel state and from the timer.
 void Unregister(const std::shared_ptr<AfterFuncState>& state) {
-  std::vector<std::weak_ptr<CancelState>> registered;
+  absl::InlinedVector<std::weak_ptr<CancelState>, 2> registered;
   DeadlineTimer::Id timer = 0;
   {
     absl::MutexLock lock(&state->mu);

@@ -16,15 +16,15 @@ DeadlineTimer& DeadlineTimer::Global() {
 DeadlineTimer::Id DeadlineTimer::Schedule(absl::Time deadline, std::function<void()> fire) {
   absl::MutexLock lock(&mu_);
   Id id = next_id_++;
-  bool earliest = entries_.empty() || deadline < entries_.begin()->first.first;
   entries_.emplace(std::make_pair(deadline, id), std::move(fire));
   deadlines_.emplace(id, deadline);
   if (!thread_started_) {
     thread_started_ = true;
     // The timer lives for the whole process (Global never destroys it).
     std::thread([this] { Run(); }).detach();
-  } else if (earliest) {
-    wake_.Signal();  // the thread sleeps until a later deadline
+  } else if (deadline < sleeping_until_) {
+    sleeping_until_ = deadline;  // the thread will wake and recompute it
+    wake_.Signal();
   }
   return id;
 }
@@ -45,14 +45,17 @@ void DeadlineTimer::Run() {
       absl::MutexLock lock(&mu_);
       for (;;) {
         if (entries_.empty()) {
+          sleeping_until_ = absl::InfiniteFuture();
           wake_.Wait(&mu_);
           continue;
         }
         absl::Time now = absl::Now();
         absl::Time next = entries_.begin()->first.first;
         if (next <= now) break;
+        sleeping_until_ = next;
         wake_.WaitWithDeadline(&mu_, next);
       }
+      sleeping_until_ = absl::InfinitePast();  // awake: no need to signal
       absl::Time now = absl::Now();
       while (!entries_.empty() && entries_.begin()->first.first <= now) {
         auto first = entries_.begin();

@@ -48,6 +48,9 @@ class DeadlineTimer {
   absl::Mutex mu_;
   absl::CondVar wake_;
   bool thread_started_ ABSL_GUARDED_BY(mu_) = false;
+  // sleeping_until_ is when the timer thread will next wake by itself: only an earlier new
+  // deadline needs to wake it (a call per registration would cost a context switch each).
+  absl::Time sleeping_until_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
   Id next_id_ ABSL_GUARDED_BY(mu_) = 1;
   // Entries by (deadline, id): the first is the next to fire; ids keep equal deadlines apart.
   std::map<std::pair<absl::Time, Id>, std::function<void()>> entries_ ABSL_GUARDED_BY(mu_);

@@ -120,39 +120,45 @@ uint32_t ContextExitCode(const Context& ctx) {
 
 namespace {
 
-// CallInterruption is shared by one call and the function its context runs when done. Under
-// `mu`, whichever comes first decides: the context closes the instance and asks the instances
-// the call can reach to stop (`applied`), or the call finished and nothing happens.
+// CallInterruption lives on the stack of one interruptible call; the function its context
+// runs when done reaches it by pointer. That function, once started, runs to its end before
+// the call returns (the call waits for `done`), so the pointer stays valid without an
+// allocation or reference counting per call.
 struct CallInterruption {
+  Instance* owner = nullptr;
+  const Context* ctx = nullptr;
   absl::Mutex mu;
-  bool finished ABSL_GUARDED_BY(mu) = false;
-  bool applied ABSL_GUARDED_BY(mu) = false;
+  bool done ABSL_GUARDED_BY(mu) = false;  // the context's function has finished
 };
+
+// InterruptCall is what runs when the call's context is done: close the instance with the
+// context's exit code and ask the instances the call can reach through imports to stop.
+void InterruptCall(CallInterruption* interruption) {
+  Instance* owner = interruption->owner;
+  owner->Close(ContextExitCode(*interruption->ctx));
+  for (Instance* peer : owner->interrupt_peers()) peer->AddInterruptRequest();
+  absl::MutexLock lock(&interruption->mu);
+  interruption->done = true;
+}
 
 }  // namespace
 
 std::optional<trap::TrapCode> WasmFunction::EnterInterruptible(const Context& ctx,
                                                                absl::Span<uint64_t> stack,
                                                                trap::EntryFrame* frame) {
-  auto interruption = std::make_shared<CallInterruption>();
-  Instance* owner = owner_;
-  AfterFuncHandle stop = ctx.AfterFunc([interruption, owner, ctx] {
-    absl::MutexLock lock(&interruption->mu);
-    if (interruption->finished) return;
-    interruption->applied = true;
-    owner->Close(ContextExitCode(ctx));
-    for (Instance* peer : owner->interrupt_peers()) peer->AddInterruptRequest();
-  });
+  CallInterruption interruption;
+  interruption.owner = owner_;
+  interruption.ctx = &ctx;
+  CallInterruption* pointer = &interruption;
+  AfterFuncHandle stop = ctx.AfterFunc([pointer] { InterruptCall(pointer); });
   std::optional<trap::TrapCode> trap = trap::EnterWasm(
       trampoline_, landing_pad_, record_->vmctx, record_->code, stack.data(), frame);
   if (!stop.Stop()) {
-    // The context is done and its function ran or is running: take back the requests it made
-    // of other instances (their own closing, if any, stays).
-    absl::MutexLock lock(&interruption->mu);
-    interruption->finished = true;
-    if (interruption->applied) {
-      for (Instance* peer : owner->interrupt_peers()) peer->RemoveInterruptRequest();
-    }
+    // The context is done and its function started: wait for it, then take back the requests
+    // it made of other instances (their own closing, if any, stays).
+    absl::MutexLock lock(&interruption.mu,
+                         absl::Condition(+[](bool* done) { return *done; }, &interruption.done));
+    for (Instance* peer : owner_->interrupt_peers()) peer->RemoveInterruptRequest();
   }
   return trap;
 }

@@ -6,6 +6,8 @@
 //   latency    with the store's close-on-context-done option, how long after its deadline a
 //              call returns ExitError, for an infinite loop and for fib(45) (no loops): best
 //              and median of several runs (target: under 10 ms).
+//   call cost  what close-on-context-done adds to each call (an AfterFunc registration, and
+//              a timer entry when the context has a deadline), on an empty export.
 // Run: bazel run -c opt //runtime/engine/bench:interrupt_bench [-- --runs=N --latency-runs=N]
 //      [--dump=PREFIX]   (also writes PREFIX.plain.bin / PREFIX.polls.bin, the raw x86-64
 //                         code, and prints the function offsets, for objdump -b binary)
@@ -104,7 +106,8 @@ constexpr char kKernels[] = R"((module
       (then (local.get 0))
       (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
                      (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
-  (func (export "spin") (loop $forever (br $forever)))))";
+  (func (export "spin") (loop $forever (br $forever)))
+  (func (export "empty"))))";
 
 struct Kernel {
   const char* name;
@@ -254,6 +257,37 @@ void MeasureLatency(const std::shared_ptr<const CompiledModule>& compiled, const
               late_ms.front(), late_ms[late_ms.size() / 2], late_ms.back());
 }
 
+// NsPerCall is the mean time of `calls` calls of "empty" with `ctx`.
+double NsPerCall(api::Module* module, const Context& ctx, int calls) {
+  api::Function* fn = module->ExportedFunction("empty");
+  uint64_t slot = 0;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < calls; ++i) {
+    if (!fn->CallWithStack(ctx, absl::MakeSpan(&slot, 1)).ok()) std::exit(1);
+  }
+  return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start)
+             .count() /
+         calls;
+}
+
+void MeasureCallCost(const std::shared_ptr<const CompiledModule>& compiled) {
+  constexpr int kCalls = 200000;
+  StoreOptions closing;
+  closing.close_on_context_done = true;
+  Store plain_store, closing_store(closing);
+  api::Module* plain = Instantiate(plain_store, compiled);
+  api::Module* closes = Instantiate(closing_store, compiled);
+  const Context background;
+  const Context with_deadline = Context().WithTimeout(absl::Hours(1));
+  std::printf("call cost of an empty export (mean of %d calls):\n", kCalls);
+  std::printf("  plain store                          %7.1f ns\n",
+              NsPerCall(plain, background, kCalls));
+  std::printf("  close-on-context-done, no deadline   %7.1f ns\n",
+              NsPerCall(closes, background, kCalls));
+  std::printf("  close-on-context-done, deadline      %7.1f ns\n",
+              NsPerCall(closes, with_deadline, kCalls));
+}
+
 int Run(int argc, char** argv) {
   int runs = 7;
   int latency_runs = 9;
@@ -277,6 +311,7 @@ int Run(int argc, char** argv) {
   std::shared_ptr<const CompiledModule> polled = Compile(true);
   MeasureLatency(polled, "infinite loop", "spin", {}, latency_runs);
   MeasureLatency(polled, "fib(45)", "fib", {45}, latency_runs);
+  MeasureCallCost(polled);
   return 0;
 }
 
