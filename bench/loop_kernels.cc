@@ -18,6 +18,21 @@ constexpr char kLoopKernels[] = R"((module
       (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
     (local.get $s))
 
+  ;; reduce: `reps` sums of n i32s from memory; each iteration is independent but for one add,
+  ;; so the loop is bound by instruction throughput, where a poll costs most.
+  (func (export "reduce") (param $n i32) (param $reps i32) (result i32)
+    (local $i i32) (local $r i32) (local $acc i32)
+    (loop $fill
+      (i32.store (i32.shl (local.get $i) (i32.const 2)) (i32.mul (local.get $i) (i32.const 7)))
+      (br_if $fill (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (loop $rep
+      (local.set $i (i32.const 0))
+      (loop $sum
+        (local.set $acc (i32.add (local.get $acc) (i32.load (i32.shl (local.get $i) (i32.const 2)))))
+        (br_if $sum (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (br_if $rep (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $reps))))
+    (local.get $acc))
+
   ;; matmul: `reps` products of two n x n f64 matrices (at 0 and n*n*8; the result after them).
   (func (export "matmul") (param $n i32) (param $reps i32) (result i32)
     (local $i i32) (local $j i32) (local $k i32) (local $r i32) (local $nn8 i32) (local $sum f64)
@@ -124,6 +139,7 @@ constexpr char kLoopKernels[] = R"((module
 absl::Span<const LoopKernel> LoopKernelList() {
   static const auto* const kernels = new std::vector<LoopKernel>{
       {"count", {100'000'000}, true},
+      {"reduce", {65'536, 600}, true},
       {"matmul", {64, 200}, true},
       {"sieve", {100'000, 150}, true},
       {"collatz", {300'000}, true},

@@ -1,7 +1,8 @@
 // LoopKernels: a small loop-heavy Wasm module for measuring what interrupt polling
 // (RuntimeConfig::WithCloseOnContextDone) costs and how fast a deadline stops a call. Each
-// kernel is an export whose time is dominated by loop back-edges (where compiled code polls),
-// from a three-instruction body up to a matrix product; `fib` is loop-free recursion (polled
+// kernel is an export whose time is dominated by loop back-edges (where compiled code polls):
+// loops bound by a dependency chain (count, matmul, collatz), by memory (sieve) and by
+// instruction throughput (reduce, where a poll costs most); `fib` is loop-free recursion (polled
 // at function entry) and `spin` never returns.
 //
 //   absl::StatusOr<std::vector<uint8_t>> wasm = LoopKernelsWasm();
