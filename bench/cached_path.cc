@@ -60,7 +60,8 @@ absl::StatusOr<CachedPathBreakdown> MeasureCachedPath(const std::string& dir,
     Stopwatch watch;
     base::Sha256Digest digest = base::Sha256Of(wasm);
     watch.Lap(hash);
-    if (digest != key.module_sha256) return absl::InvalidArgumentError("entry is for another module");
+    if (digest != key.module_sha256)
+      return absl::InvalidArgumentError("entry is for another module");
     absl::StatusOr<backend::CompiledCode> code = (*cache)->Load(key);
     if (!code.ok()) return code.status();
     result.code_bytes = code->code.size();

@@ -40,6 +40,7 @@
 #include "bench/cached_path.h"
 #include "bench/large_module.h"
 #include "bench/loop_kernels.h"
+#include "compiler/base/status_macros.h"
 
 namespace kiln::bench {
 namespace {
@@ -75,7 +76,9 @@ class Samples {
     size_t n = sorted.size();
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
-  std::string Ms() const { return absl::StrFormat("%9.2f ms (median %9.2f)", Best() * 1e3, Median() * 1e3); }
+  std::string Ms() const {
+    return absl::StrFormat("%9.2f ms (median %9.2f)", Best() * 1e3, Median() * 1e3);
+  }
 
  private:
   std::vector<double> seconds_;
@@ -96,16 +99,11 @@ struct Options {
   bool Wants(absl::string_view part) const { return only.empty() || absl::StrContains(only, part); }
 };
 
-#define BENCH_ASSIGN_OR_RETURN(lhs, expr)              \
-  auto lhs##_or = (expr);                              \
-  if (!lhs##_or.ok()) return std::move(lhs##_or).status(); \
-  auto lhs = *std::move(lhs##_or)
-
 // RunChecksum calls the large module's `run` export.
 absl::StatusOr<uint64_t> RunChecksum(const Context& ctx, api::Module* mod) {
   api::Function* run = mod->ExportedFunction("run");
   if (run == nullptr) return absl::NotFoundError("no export run");
-  BENCH_ASSIGN_OR_RETURN(results, run->Call(ctx, {}));
+  KILN_ASSIGN_OR_RETURN(auto results, run->Call(ctx, {}));
   return results.at(0);
 }
 
@@ -141,17 +139,17 @@ absl::Status CacheBench(const Options& options, const LargeModule& large,
   uint64_t cold_checksum = 0;
   for (int i = 0; i < options.repeat; ++i) {
     if (!dir.empty()) std::filesystem::remove_all(dir);
-    BENCH_ASSIGN_OR_RETURN(fresh, MakeTempDir());
+    KILN_ASSIGN_OR_RETURN(auto fresh, MakeTempDir());
     dir = fresh;
-    BENCH_ASSIGN_OR_RETURN(cache, NewCompilationCacheWithDir(dir));
+    KILN_ASSIGN_OR_RETURN(auto cache, NewCompilationCacheWithDir(dir));
     std::unique_ptr<Runtime> runtime =
         NewRuntimeWithConfig(ctx, NewRuntimeConfig().WithCompilationCache(cache));
     auto start = Clock::now();
-    BENCH_ASSIGN_OR_RETURN(compiled, runtime->CompileModule(ctx, large.bytes));
-    BENCH_ASSIGN_OR_RETURN(mod, runtime->InstantiateModule(ctx, compiled, NewModuleConfig()));
+    KILN_ASSIGN_OR_RETURN(auto compiled, runtime->CompileModule(ctx, large.bytes));
+    KILN_ASSIGN_OR_RETURN(auto mod, runtime->InstantiateModule(ctx, compiled, NewModuleConfig()));
     cold.Add(SecondsSince(start));
     if (cache->Stats().compiles != 1) return absl::InternalError("cold run did not compile");
-    BENCH_ASSIGN_OR_RETURN(checksum, RunChecksum(ctx, mod));
+    KILN_ASSIGN_OR_RETURN(auto checksum, RunChecksum(ctx, mod));
     cold_checksum = checksum;
     (void)runtime->Close(ctx);
   }
@@ -159,19 +157,19 @@ absl::Status CacheBench(const Options& options, const LargeModule& large,
   for (int i = 0; i < cached_runs; ++i) {
     // A new cache object each time: its in-memory layer is empty, so the code comes from the
     // directory as in a new process.
-    BENCH_ASSIGN_OR_RETURN(cache, NewCompilationCacheWithDir(dir));
+    KILN_ASSIGN_OR_RETURN(auto cache, NewCompilationCacheWithDir(dir));
     std::unique_ptr<Runtime> runtime =
         NewRuntimeWithConfig(ctx, NewRuntimeConfig().WithCompilationCache(cache));
     auto start = Clock::now();
-    BENCH_ASSIGN_OR_RETURN(compiled, runtime->CompileModule(ctx, large.bytes));
-    BENCH_ASSIGN_OR_RETURN(mod, runtime->InstantiateModule(ctx, compiled, NewModuleConfig()));
+    KILN_ASSIGN_OR_RETURN(auto compiled, runtime->CompileModule(ctx, large.bytes));
+    KILN_ASSIGN_OR_RETURN(auto mod, runtime->InstantiateModule(ctx, compiled, NewModuleConfig()));
     cached.Add(SecondsSince(start));
     CompilationCacheStats stats = cache->Stats();
     if (stats.dir_hits != 1 || stats.compiles != 0) {
       return absl::InternalError(absl::StrCat("cached run was not a directory hit (hits ",
                                               stats.dir_hits, ", compiles ", stats.compiles, ")"));
     }
-    BENCH_ASSIGN_OR_RETURN(checksum, RunChecksum(ctx, mod));
+    KILN_ASSIGN_OR_RETURN(auto checksum, RunChecksum(ctx, mod));
     if (checksum != cold_checksum) {
       return absl::InternalError("run's checksum differs between compiled and cached code");
     }
@@ -180,22 +178,23 @@ absl::Status CacheBench(const Options& options, const LargeModule& large,
   double ratio = cold.Best() / cached.Best();
   std::printf("cache      cold compile + instantiate      %s   (%d runs, default threads)\n",
               cold.Ms().c_str(), options.repeat);
-  std::printf("           cached load + instantiate       %s   (%d runs)\n",
-              cached.Ms().c_str(), cached_runs);
-  std::printf("           ratio cold / cached             %9.1fx  (medians %.1fx)   run checksum "
-              "%016llx on both\n",
-              ratio, cold.Median() / cached.Median(),
-              static_cast<unsigned long long>(cold_checksum));
+  std::printf("           cached load + instantiate       %s   (%d runs)\n", cached.Ms().c_str(),
+              cached_runs);
+  std::printf(
+      "           ratio cold / cached             %9.1fx  (medians %.1fx)   run checksum "
+      "%016llx on both\n",
+      ratio, cold.Median() / cached.Median(), static_cast<unsigned long long>(cold_checksum));
 
   absl::StatusOr<CachedPathBreakdown> breakdown =
       MeasureCachedPath(dir, large.bytes, std::max(options.repeat, 5));
   if (breakdown.ok()) {
-    std::printf("           cached path by stage (medians): hash %.2f ms, read+check %.2f ms, "
-                "decode %.2f ms, place %.2f ms, instantiate %.2f ms "
-                "(entry %.1f MB, %.1f MB native code)\n",
-                breakdown->hash * 1e3, breakdown->read * 1e3, breakdown->decode * 1e3,
-                breakdown->place * 1e3, breakdown->instantiate * 1e3,
-                breakdown->entry_bytes / 1e6, breakdown->code_bytes / 1e6);
+    std::printf(
+        "           cached path by stage (medians): hash %.2f ms, read+check %.2f ms, "
+        "decode %.2f ms, place %.2f ms, instantiate %.2f ms "
+        "(entry %.1f MB, %.1f MB native code)\n",
+        breakdown->hash * 1e3, breakdown->read * 1e3, breakdown->decode * 1e3,
+        breakdown->place * 1e3, breakdown->instantiate * 1e3, breakdown->entry_bytes / 1e6,
+        breakdown->code_bytes / 1e6);
   } else {
     std::printf("           cached path by stage: %s\n", breakdown.status().ToString().c_str());
   }
@@ -221,7 +220,7 @@ absl::Status ThreadsBench(const Options& options, const LargeModule& large,
           NewRuntimeWithConfig(ctx, NewRuntimeConfig().WithCompileThreads(threads));
       double cpu = CpuSeconds();
       auto start = Clock::now();
-      BENCH_ASSIGN_OR_RETURN(compiled, runtime->CompileModule(ctx, large.bytes));
+      KILN_ASSIGN_OR_RETURN(auto compiled, runtime->CompileModule(ctx, large.bytes));
       double seconds = SecondsSince(start);
       cpu = CpuSeconds() - cpu;
       if (threads == 1 && (i == 0 || seconds < one.Best())) one_cpu = cpu;
@@ -250,7 +249,7 @@ absl::Status ThreadsBench(const Options& options, const LargeModule& large,
 
 absl::Status InterruptBench(const Options& options, std::vector<Verdict>& verdicts) {
   Context ctx;
-  BENCH_ASSIGN_OR_RETURN(wasm, LoopKernelsWasm());
+  KILN_ASSIGN_OR_RETURN(auto wasm, LoopKernelsWasm());
   absl::Span<const LoopKernel> kernels = LoopKernelList();
   std::vector<Samples> times[2];
   times[0].resize(kernels.size());
@@ -265,7 +264,7 @@ absl::Status InterruptBench(const Options& options, std::vector<Verdict>& verdic
         NewRuntimeWithConfig(ctx, NewRuntimeConfig().WithCloseOnContextDone(true))};
     api::Module* mods[2];
     for (int polling = 0; polling < 2; ++polling) {
-      BENCH_ASSIGN_OR_RETURN(mod, runtimes[polling]->Instantiate(ctx, wasm));
+      KILN_ASSIGN_OR_RETURN(auto mod, runtimes[polling]->Instantiate(ctx, wasm));
       mods[polling] = mod;
     }
     for (size_t k = 0; k < kernels.size(); ++k) {
@@ -274,7 +273,7 @@ absl::Status InterruptBench(const Options& options, std::vector<Verdict>& verdic
         api::Function* fn = mods[polling]->ExportedFunction(kernels[k].name);
         if (fn == nullptr) return absl::NotFoundError(kernels[k].name);
         double start = ThreadCpuSeconds();
-        BENCH_ASSIGN_OR_RETURN(out, fn->Call(ctx, kernels[k].params));
+        KILN_ASSIGN_OR_RETURN(auto out, fn->Call(ctx, kernels[k].params));
         times[polling][k].Add(ThreadCpuSeconds() - start);
         results[polling] = out.at(0);
       }
@@ -291,10 +290,11 @@ absl::Status InterruptBench(const Options& options, std::vector<Verdict>& verdic
   for (size_t k = 0; k < kernels.size(); ++k) {
     double off = times[0][k].Best();
     double on = times[1][k].Best();
-    std::printf("interrupt  %-8s  off %8.2f ms  on %8.2f ms  overhead %+6.1f%%  (medians %+6.1f%%)%s\n",
-                kernels[k].name, off * 1e3, on * 1e3, (on / off - 1) * 100,
-                (times[1][k].Median() / times[0][k].Median() - 1) * 100,
-                kernels[k].loop_heavy ? "" : "   (entry polls; not in the loop total)");
+    std::printf(
+        "interrupt  %-8s  off %8.2f ms  on %8.2f ms  overhead %+6.1f%%  (medians %+6.1f%%)%s\n",
+        kernels[k].name, off * 1e3, on * 1e3, (on / off - 1) * 100,
+        (times[1][k].Median() / times[0][k].Median() - 1) * 100,
+        kernels[k].loop_heavy ? "" : "   (entry polls; not in the loop total)");
     if (kernels[k].loop_heavy) {
       loop_off += off;
       loop_on += on;
@@ -305,9 +305,10 @@ absl::Status InterruptBench(const Options& options, std::vector<Verdict>& verdic
   // The bar is on the geometric mean of the kernels' ratios, so that each kernel counts alike
   // however long it runs; the ratio of the summed times is printed too.
   double overhead = (std::exp(log_ratio_sum / loop_kernels) - 1) * 100;
-  std::printf("           loop kernels: geometric mean overhead %+.1f%%; summed times off %.2f ms, "
-              "on %.2f ms (%+.1f%%) (thread CPU time, best of %d rounds)\n",
-              overhead, loop_off * 1e3, loop_on * 1e3, (loop_on / loop_off - 1) * 100, rounds);
+  std::printf(
+      "           loop kernels: geometric mean overhead %+.1f%%; summed times off %.2f ms, "
+      "on %.2f ms (%+.1f%%) (thread CPU time, best of %d rounds)\n",
+      overhead, loop_off * 1e3, loop_on * 1e3, (loop_on / loop_off - 1) * 100, rounds);
   verdicts.push_back({"interrupt polling overhead, loop kernels (geomean)",
                       absl::StrFormat("%+.1f%%", overhead), "< 5%", overhead < 5});
   return absl::OkStatus();
@@ -323,9 +324,10 @@ class Watchdog {
       : thread_([this, deadline, grace, what = std::move(what)] {
           absl::MutexLock lock(&mu_);
           if (!mu_.AwaitWithDeadline(absl::Condition(&done_), deadline + grace)) {
-            std::printf("cancel     %s still running %s after its deadline: cancellation does "
-                        "not work; stopping\n",
-                        what.c_str(), absl::FormatDuration(grace).c_str());
+            std::printf(
+                "cancel     %s still running %s after its deadline: cancellation does "
+                "not work; stopping\n",
+                what.c_str(), absl::FormatDuration(grace).c_str());
             std::fflush(stdout);
             std::_Exit(1);
           }
@@ -346,10 +348,10 @@ class Watchdog {
 
 absl::Status CancelBench(const Options& options, std::vector<Verdict>& verdicts) {
   Context background;
-  BENCH_ASSIGN_OR_RETURN(wasm, LoopKernelsWasm());
+  KILN_ASSIGN_OR_RETURN(auto wasm, LoopKernelsWasm());
   std::unique_ptr<Runtime> runtime =
       NewRuntimeWithConfig(background, NewRuntimeConfig().WithCloseOnContextDone(true));
-  BENCH_ASSIGN_OR_RETURN(compiled, runtime->CompileModule(background, wasm));
+  KILN_ASSIGN_OR_RETURN(auto compiled, runtime->CompileModule(background, wasm));
   struct Case {
     const char* name;
     std::vector<uint64_t> params;
@@ -361,8 +363,8 @@ absl::Status CancelBench(const Options& options, std::vector<Verdict>& verdicts)
     Samples latency;
     for (int i = 0; i < runs; ++i) {
       // The deadline closes the instance, so each run gets its own.
-      BENCH_ASSIGN_OR_RETURN(mod, runtime->InstantiateModule(background, compiled,
-                                                             NewModuleConfig()));
+      KILN_ASSIGN_OR_RETURN(auto mod,
+                            runtime->InstantiateModule(background, compiled, NewModuleConfig()));
       Context ctx = background.WithTimeout(absl::Milliseconds(100));
       absl::Time deadline = *ctx.Deadline();
       absl::Status status;
@@ -374,21 +376,23 @@ absl::Status CancelBench(const Options& options, std::vector<Verdict>& verdicts)
       }
       std::optional<uint32_t> code = sys::ExitCodeOf(status);
       if (!code.has_value() || *code != sys::kExitCodeDeadlineExceeded) {
-        return absl::InternalError(absl::StrCat(c.name, " did not stop with the deadline's "
-                                                "ExitError: ", status.ToString()));
+        return absl::InternalError(absl::StrCat(c.name,
+                                                " did not stop with the deadline's "
+                                                "ExitError: ",
+                                                status.ToString()));
       }
       latency.Add(late);
     }
-    std::printf("cancel     %-8s  deadline to return: worst %.3f ms, median %.3f ms, best "
-                "%.3f ms (%d runs)\n",
-                c.name, latency.Worst() * 1e3, latency.Median() * 1e3, latency.Best() * 1e3,
-                runs);
+    std::printf(
+        "cancel     %-8s  deadline to return: worst %.3f ms, median %.3f ms, best "
+        "%.3f ms (%d runs)\n",
+        c.name, latency.Worst() * 1e3, latency.Median() * 1e3, latency.Best() * 1e3, runs);
     worst_ms = std::max(worst_ms, latency.Worst() * 1e3);
   }
   // The runtime stays usable: a new instance computes fib(20).
-  BENCH_ASSIGN_OR_RETURN(mod, runtime->InstantiateModule(background, compiled,
-                                                         NewModuleConfig()));
-  BENCH_ASSIGN_OR_RETURN(fib, mod->ExportedFunction("fib")->Call(background, {20}));
+  KILN_ASSIGN_OR_RETURN(auto mod,
+                        runtime->InstantiateModule(background, compiled, NewModuleConfig()));
+  KILN_ASSIGN_OR_RETURN(auto fib, mod->ExportedFunction("fib")->Call(background, {20}));
   if (fib.at(0) != 6765) return absl::InternalError("fib(20) is wrong after cancellations");
   std::printf("           after the cancellations the runtime still runs fib(20) = 6765\n");
   verdicts.push_back({"cancellation latency (spin, fib(45)), worst",
@@ -418,11 +422,11 @@ int Main(int argc, char** argv) {
   LargeModuleOptions module_options;
   module_options.min_code_bytes = options.code_bytes;
   LargeModule large = GenerateLargeModule(module_options);
-  std::printf("large module: %.2f MB code section, %u functions (%u leaves, %u workers, %u of "
-              "10 KB or more, largest %zu bytes), generated in %.0f ms\n",
-              large.code_section_bytes / 1e6, large.function_count, large.leaf_count,
-              large.worker_count, large.large_count, large.largest_function_bytes,
-              SecondsSince(start) * 1e3);
+  std::printf(
+      "large module: %.2f MB code section, %u functions (%u leaves, %u workers, %u of "
+      "10 KB or more, largest %zu bytes), generated in %.0f ms\n",
+      large.code_section_bytes / 1e6, large.function_count, large.leaf_count, large.worker_count,
+      large.large_count, large.largest_function_bytes, SecondsSince(start) * 1e3);
   std::printf("load average %s on %u hardware threads\n", LoadAverage().c_str(),
               std::thread::hardware_concurrency());
 
@@ -434,14 +438,10 @@ int Main(int argc, char** argv) {
   const Part parts[] = {
       {"cache", CacheBench},
       {"threads", ThreadsBench},
-      {"interrupt",
-       [](const Options& o, const LargeModule&, std::vector<Verdict>& v) {
-         return InterruptBench(o, v);
-       }},
-      {"cancel",
-       [](const Options& o, const LargeModule&, std::vector<Verdict>& v) {
-         return CancelBench(o, v);
-       }},
+      {"interrupt", [](const Options& o, const LargeModule&,
+                       std::vector<Verdict>& v) { return InterruptBench(o, v); }},
+      {"cancel", [](const Options& o, const LargeModule&,
+                    std::vector<Verdict>& v) { return CancelBench(o, v); }},
   };
   int failures = 0;
   for (const Part& part : parts) {

@@ -80,7 +80,9 @@ class Rng {
     return z ^ (z >> 31);
   }
   uint32_t Below(uint32_t n) { return static_cast<uint32_t>(Next() % n); }
-  int Range(int lo, int hi) { return lo + static_cast<int>(Below(static_cast<uint32_t>(hi - lo + 1))); }
+  int Range(int lo, int hi) {
+    return lo + static_cast<int>(Below(static_cast<uint32_t>(hi - lo + 1)));
+  }
   bool Percent(int percent) { return Below(100) < static_cast<uint32_t>(percent); }
   template <typename T, size_t N>
   T Pick(const T (&items)[N]) {
@@ -105,8 +107,10 @@ struct MemOp {
   Opcode op;
   uint32_t align;
 };
-constexpr MemOp kI32Loads[] = {{Opcode::kI32Load, 2},    {Opcode::kI32Load8S, 0},
-                               {Opcode::kI32Load8U, 0},  {Opcode::kI32Load16S, 1},
+constexpr MemOp kI32Loads[] = {{Opcode::kI32Load, 2},
+                               {Opcode::kI32Load8S, 0},
+                               {Opcode::kI32Load8U, 0},
+                               {Opcode::kI32Load16S, 1},
                                {Opcode::kI32Load16U, 1}};
 constexpr MemOp kI64Loads[] = {{Opcode::kI64Load, 3},    {Opcode::kI64Load8S, 0},
                                {Opcode::kI64Load8U, 0},  {Opcode::kI64Load16S, 1},
@@ -119,45 +123,43 @@ constexpr MemOp kI64Stores[] = {{Opcode::kI64Store, 3},
                                 {Opcode::kI64Store16, 1},
                                 {Opcode::kI64Store32, 2}};
 
-constexpr Opcode kI32Binary[] = {Opcode::kI32Add, Opcode::kI32Sub,  Opcode::kI32Mul,
-                                 Opcode::kI32And, Opcode::kI32Or,   Opcode::kI32Xor,
-                                 Opcode::kI32Shl, Opcode::kI32ShrS, Opcode::kI32ShrU,
+constexpr Opcode kI32Binary[] = {Opcode::kI32Add,  Opcode::kI32Sub,  Opcode::kI32Mul,
+                                 Opcode::kI32And,  Opcode::kI32Or,   Opcode::kI32Xor,
+                                 Opcode::kI32Shl,  Opcode::kI32ShrS, Opcode::kI32ShrU,
                                  Opcode::kI32Rotl, Opcode::kI32Rotr};
-constexpr Opcode kI64Binary[] = {Opcode::kI64Add, Opcode::kI64Sub,  Opcode::kI64Mul,
-                                 Opcode::kI64And, Opcode::kI64Or,   Opcode::kI64Xor,
-                                 Opcode::kI64Shl, Opcode::kI64ShrS, Opcode::kI64ShrU,
+constexpr Opcode kI64Binary[] = {Opcode::kI64Add,  Opcode::kI64Sub,  Opcode::kI64Mul,
+                                 Opcode::kI64And,  Opcode::kI64Or,   Opcode::kI64Xor,
+                                 Opcode::kI64Shl,  Opcode::kI64ShrS, Opcode::kI64ShrU,
                                  Opcode::kI64Rotl, Opcode::kI64Rotr};
-constexpr Opcode kF32Binary[] = {Opcode::kF32Add, Opcode::kF32Sub, Opcode::kF32Mul,
-                                 Opcode::kF32Div, Opcode::kF32Min, Opcode::kF32Max,
+constexpr Opcode kF32Binary[] = {Opcode::kF32Add,     Opcode::kF32Sub, Opcode::kF32Mul,
+                                 Opcode::kF32Div,     Opcode::kF32Min, Opcode::kF32Max,
                                  Opcode::kF32Copysign};
-constexpr Opcode kF64Binary[] = {Opcode::kF64Add, Opcode::kF64Sub, Opcode::kF64Mul,
-                                 Opcode::kF64Div, Opcode::kF64Min, Opcode::kF64Max,
+constexpr Opcode kF64Binary[] = {Opcode::kF64Add,     Opcode::kF64Sub, Opcode::kF64Mul,
+                                 Opcode::kF64Div,     Opcode::kF64Min, Opcode::kF64Max,
                                  Opcode::kF64Copysign};
 constexpr Opcode kI32Division[] = {Opcode::kI32DivS, Opcode::kI32DivU, Opcode::kI32RemS,
                                    Opcode::kI32RemU};
 constexpr Opcode kI64Division[] = {Opcode::kI64DivS, Opcode::kI64DivU, Opcode::kI64RemS,
                                    Opcode::kI64RemU};
-constexpr Opcode kI32Unary[] = {Opcode::kI32Clz, Opcode::kI32Ctz, Opcode::kI32Popcnt,
+constexpr Opcode kI32Unary[] = {Opcode::kI32Clz, Opcode::kI32Ctz,      Opcode::kI32Popcnt,
                                 Opcode::kI32Eqz, Opcode::kI32Extend8S, Opcode::kI32Extend16S};
-constexpr Opcode kI64Unary[] = {Opcode::kI64Clz, Opcode::kI64Ctz, Opcode::kI64Popcnt,
-                                Opcode::kI64Extend8S, Opcode::kI64Extend16S,
-                                Opcode::kI64Extend32S};
-constexpr Opcode kF32Unary[] = {Opcode::kF32Abs,   Opcode::kF32Neg,     Opcode::kF32Ceil,
-                                Opcode::kF32Floor, Opcode::kF32Trunc,   Opcode::kF32Nearest,
+constexpr Opcode kI64Unary[] = {Opcode::kI64Clz,      Opcode::kI64Ctz,       Opcode::kI64Popcnt,
+                                Opcode::kI64Extend8S, Opcode::kI64Extend16S, Opcode::kI64Extend32S};
+constexpr Opcode kF32Unary[] = {Opcode::kF32Abs,   Opcode::kF32Neg,   Opcode::kF32Ceil,
+                                Opcode::kF32Floor, Opcode::kF32Trunc, Opcode::kF32Nearest,
                                 Opcode::kF32Sqrt};
-constexpr Opcode kF64Unary[] = {Opcode::kF64Abs,   Opcode::kF64Neg,     Opcode::kF64Ceil,
-                                Opcode::kF64Floor, Opcode::kF64Trunc,   Opcode::kF64Nearest,
+constexpr Opcode kF64Unary[] = {Opcode::kF64Abs,   Opcode::kF64Neg,   Opcode::kF64Ceil,
+                                Opcode::kF64Floor, Opcode::kF64Trunc, Opcode::kF64Nearest,
                                 Opcode::kF64Sqrt};
 // Comparisons by operand kind; all produce an i32.
-constexpr Opcode kCompare[4][6] = {
-    {Opcode::kI32Eq, Opcode::kI32Ne, Opcode::kI32LtS, Opcode::kI32LtU, Opcode::kI32GeS,
-     Opcode::kI32GtU},
-    {Opcode::kI64Eq, Opcode::kI64Ne, Opcode::kI64LtS, Opcode::kI64LeU, Opcode::kI64GtS,
-     Opcode::kI64GeU},
-    {Opcode::kF32Eq, Opcode::kF32Ne, Opcode::kF32Lt, Opcode::kF32Gt, Opcode::kF32Le,
-     Opcode::kF32Ge},
-    {Opcode::kF64Eq, Opcode::kF64Ne, Opcode::kF64Lt, Opcode::kF64Gt, Opcode::kF64Le,
-     Opcode::kF64Ge}};
+constexpr Opcode kCompare[4][6] = {{Opcode::kI32Eq, Opcode::kI32Ne, Opcode::kI32LtS,
+                                    Opcode::kI32LtU, Opcode::kI32GeS, Opcode::kI32GtU},
+                                   {Opcode::kI64Eq, Opcode::kI64Ne, Opcode::kI64LtS,
+                                    Opcode::kI64LeU, Opcode::kI64GtS, Opcode::kI64GeU},
+                                   {Opcode::kF32Eq, Opcode::kF32Ne, Opcode::kF32Lt, Opcode::kF32Gt,
+                                    Opcode::kF32Le, Opcode::kF32Ge},
+                                   {Opcode::kF64Eq, Opcode::kF64Ne, Opcode::kF64Lt, Opcode::kF64Gt,
+                                    Opcode::kF64Le, Opcode::kF64Ge}};
 
 // Conversion is one operator from `from` to the kind being generated.
 struct Conversion {
@@ -190,8 +192,7 @@ constexpr Conversion kToF64[] = {{kI32, Opcode::kF64ConvertI32S},
 
 class Generator {
  public:
-  explicit Generator(const LargeModuleOptions& options)
-      : options_(options), rng_(options.seed) {}
+  explicit Generator(const LargeModuleOptions& options) : options_(options), rng_(options.seed) {}
 
   LargeModule Generate();
 
@@ -273,9 +274,7 @@ void Generator::Const(Kind kind) {
   // Mostly small values, as compilers see them; sometimes any bits.
   bool small = rng_.Percent(75);
   switch (kind) {
-    case kI32:
-      I32Const(small ? rng_.Range(-64, 1000) : static_cast<int32_t>(rng_.Next()));
-      return;
+    case kI32: I32Const(small ? rng_.Range(-64, 1000) : static_cast<int32_t>(rng_.Next())); return;
     case kI64:
       Op(Opcode::kI64Const);
       out_->S64(small ? rng_.Range(-64, 100000) : static_cast<int64_t>(rng_.Next()));
@@ -324,18 +323,10 @@ bool Generator::LocalOf(Kind kind, bool writable, uint32_t* index) {
     return true;
   }
   switch (kind) {
-    case kI32:
-      *index = writable ? rng_.Pick(kWritableI32) : rng_.Pick(kReadableI32);
-      return true;
-    case kI64:
-      *index = rng_.Pick(kI64Locals);
-      return true;
-    case kF32:
-      *index = rng_.Pick(kF32Locals);
-      return true;
-    case kF64:
-      *index = rng_.Pick(kF64Locals);
-      return true;
+    case kI32: *index = writable ? rng_.Pick(kWritableI32) : rng_.Pick(kReadableI32); return true;
+    case kI64: *index = rng_.Pick(kI64Locals); return true;
+    case kF32: *index = rng_.Pick(kF32Locals); return true;
+    case kF64: *index = rng_.Pick(kF64Locals); return true;
   }
   return false;
 }
@@ -378,8 +369,14 @@ void Generator::Load(Kind kind, int depth) {
   switch (kind) {
     case kI32: load = rng_.Pick(kI32Loads); break;
     case kI64: load = rng_.Pick(kI64Loads); break;
-    case kF32: load = {Opcode::kF32Load, 2}; region = kFloatRegion; break;
-    case kF64: load = {Opcode::kF64Load, 3}; region = kFloatRegion; break;
+    case kF32:
+      load = {Opcode::kF32Load, 2};
+      region = kFloatRegion;
+      break;
+    case kF64:
+      load = {Opcode::kF64Load, 3};
+      region = kFloatRegion;
+      break;
   }
   Op(load.op);
   out_->U32(load.align);
@@ -552,8 +549,14 @@ void Generator::Store() {
   switch (kind) {
     case kI32: store = rng_.Pick(kI32Stores); break;
     case kI64: store = rng_.Pick(kI64Stores); break;
-    case kF32: store = {Opcode::kF32Store, 2}; region = kFloatRegion; break;
-    case kF64: store = {Opcode::kF64Store, 3}; region = kFloatRegion; break;
+    case kF32:
+      store = {Opcode::kF32Store, 2};
+      region = kFloatRegion;
+      break;
+    case kF64:
+      store = {Opcode::kF64Store, 3};
+      region = kFloatRegion;
+      break;
   }
   Op(store.op);
   out_->U32(store.align);
@@ -880,7 +883,7 @@ LargeModule Generator::Generate() {
     func_type({kValType[kind], kValType[kind]}, {kValType[kind]});
   }
   func_type({kValType[kI32], kValType[kI32]}, {kValType[kI64]});  // kWorkerType
-  func_type({}, {kValType[kI64]});                                  // kRunType
+  func_type({}, {kValType[kI64]});                                // kRunType
   WriteVecSection(module, 1, 6, types);
 
   BinaryWriter function_types;

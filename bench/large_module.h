@@ -45,15 +45,15 @@ struct LargeModuleOptions {
 
 // LargeModule is the generated binary and a summary of what it holds.
 struct LargeModule {
-  std::vector<uint8_t> bytes;        // the module in the binary format
-  size_t code_section_bytes = 0;     // size of the code section's contents
-  uint32_t function_count = 0;       // all functions, `run` included
-  uint32_t leaf_count = 0;           // leaf helpers (no calls)
-  uint32_t worker_count = 0;         // functions with loops, blocks and calls, large ones included
-  uint32_t large_count = 0;          // functions of 10 KB and more
+  std::vector<uint8_t> bytes;         // the module in the binary format
+  size_t code_section_bytes = 0;      // size of the code section's contents
+  uint32_t function_count = 0;        // all functions, `run` included
+  uint32_t leaf_count = 0;            // leaf helpers (no calls)
+  uint32_t worker_count = 0;          // functions with loops, blocks and calls, large ones included
+  uint32_t large_count = 0;           // functions of 10 KB and more
   size_t largest_function_bytes = 0;  // the largest body
-  uint32_t run_calls = 0;            // workers `run` calls
-  uint64_t run_instructions = 0;     // estimate of the instructions one `run` executes
+  uint32_t run_calls = 0;             // workers `run` calls
+  uint64_t run_instructions = 0;      // estimate of the instructions one `run` executes
 };
 
 // GenerateLargeModule builds the module described at the top of this file.

@@ -21,9 +21,10 @@ namespace {
 
 using ::kiln::testing::IsOk;
 
-TEST_CASE("the default large module decodes, validates and has 5 MB of code in thousands of "
-          "functions",
-          "[bench]") {
+TEST_CASE(
+    "the default large module decodes, validates and has 5 MB of code in thousands of "
+    "functions",
+    "[bench]") {
   LargeModule generated = GenerateLargeModule();
   CAPTURE(generated.code_section_bytes, generated.function_count, generated.large_count);
   CHECK(generated.code_section_bytes >= 5'000'000);

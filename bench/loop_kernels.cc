@@ -24,13 +24,17 @@ constexpr char kLoopKernels[] = R"((module
     (local $i i32) (local $r i32) (local $acc i32)
     (loop $fill
       (i32.store (i32.shl (local.get $i) (i32.const 2)) (i32.mul (local.get $i) (i32.const 7)))
-      (br_if $fill (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (br_if $fill (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                             (local.get $n))))
     (loop $rep
       (local.set $i (i32.const 0))
       (loop $sum
-        (local.set $acc (i32.add (local.get $acc) (i32.load (i32.shl (local.get $i) (i32.const 2)))))
-        (br_if $sum (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
-      (br_if $rep (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $reps))))
+        (local.set $acc (i32.add (local.get $acc)
+                                 (i32.load (i32.shl (local.get $i) (i32.const 2)))))
+        (br_if $sum (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                              (local.get $n))))
+      (br_if $rep (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1)))
+                            (local.get $reps))))
     (local.get $acc))
 
   ;; matmul: `reps` products of two n x n f64 matrices (at 0 and n*n*8; the result after them).
@@ -138,12 +142,14 @@ constexpr char kLoopKernels[] = R"((module
 
 absl::Span<const LoopKernel> LoopKernelList() {
   static const auto* const kernels = new std::vector<LoopKernel>{
+      // clang-format off
       {"count", {100'000'000}, true},
       {"reduce", {65'536, 600}, true},
       {"matmul", {64, 200}, true},
       {"sieve", {100'000, 150}, true},
       {"collatz", {300'000}, true},
       {"fib", {30}, false},
+      // clang-format on
   };
   return *kernels;
 }
