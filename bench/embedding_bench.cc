@@ -260,7 +260,7 @@ absl::Status LargeModulePolling(const Options& options, const LargeModule& large
     return NewRuntimeWithConfig(
         ctx, NewRuntimeConfig().WithCompilationCache(cache).WithCloseOnContextDone(polling));
   };
-  constexpr int kCallsPerRound = 5;
+  constexpr int kCallsPerRound = 20;
   Samples times[2];
   uint64_t checksums[2] = {0, 0};
   int rounds = std::max(options.repeat * 3, 9);
