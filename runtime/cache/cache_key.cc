@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "api/core_features.h"
 #include "compiler/base/sha256.h"
 
 namespace kiln::runtime::cache {
@@ -80,13 +81,20 @@ absl::StatusOr<uint64_t> ParseCpuFeatures(absl::string_view text) {
   return bits;
 }
 
+// CoreFeaturesText is the bits in hex, then their names, e.g. "0x7f (bulk-memory-operations|...)":
+// the bits are what compares, the names are for whoever reads the manifest.
+std::string CoreFeaturesText(uint64_t bits) {
+  std::string names = api::CoreFeatures(bits).String();
+  return absl::StrCat("0x", absl::Hex(bits), " (", names.empty() ? "none" : names, ")");
+}
+
 std::vector<std::string> FieldValues(const CacheKey& key) {
   return {
       base::HexDigest(key.module_sha256),
       key.compiler_version,
       IsaName(key.isa),
       CpuFeaturesText(key.cpu_features),
-      absl::StrCat("0x", absl::Hex(key.core_features)),
+      CoreFeaturesText(key.core_features),
       key.memory_strategy,
       key.interrupt_checks ? "on" : "off",
       absl::StrCat(key.optimization_level),
@@ -227,7 +235,8 @@ absl::StatusOr<CacheKey> CacheKey::ParseManifest(absl::string_view manifest) {
   absl::StatusOr<uint64_t> cpu_features = ParseCpuFeatures(values[3]);
   if (!cpu_features.ok()) return bad(3);
   key.cpu_features = *cpu_features;
-  absl::string_view core = values[4];
+  // The names in parentheses are for readers; the hex bits before them are the value.
+  absl::string_view core = values[4].substr(0, values[4].find(' '));
   if (!absl::ConsumePrefix(&core, "0x") || !absl::SimpleHexAtoi(core, &key.core_features)) {
     return bad(4);
   }

@@ -31,7 +31,8 @@ TEST_CASE("cache key manifest has one readable line per field in a fixed order",
         "compiler-version: 0.1.0-dev build-id 0123abcd\n"
         "isa: x86_64\n"
         "cpu-features: sse4.1 popcnt bmi1\n"
-        "core-features: 0x7f\n"
+        "core-features: 0x7f (bulk-memory-operations|multi-value|mutable-global|"
+        "nontrapping-float-to-int-conversion|reference-types|sign-extension-ops|simd)\n"
         "memory-strategy: guard-pages\n"
         "interrupt-checks: on\n"
         "optimization-level: 1\n");
@@ -74,8 +75,8 @@ TEST_CASE("cache key ParseManifest rejects anything Manifest would not write", "
       {replaced("interrupt-checks: on", "interrupt-checks: yes"), "field interrupt-checks"},
       {replaced("optimization-level: 1", "optimization-level: one"), "field optimization-level"},
       {replaced("optimization-level: 1", "optimization-level: +1"), "canonical"},
-      {replaced("core-features: 0x7f", "core-features: 127"), "field core-features"},
-      {replaced("core-features: 0x7f", "core-features: 0x7F"), "canonical"},
+      {replaced("core-features: 0x7f (", "core-features: 127 ("), "field core-features"},
+      {replaced("core-features: 0x7f (", "core-features: 0x7F ("), "canonical"},
       {replaced("0009121b", "0009121B"), "field module-sha256"},
       {replaced("0009121b", "009121b"), "field module-sha256"},
       {replaced("guard-pages", "guard pages "), "field memory-strategy"},
