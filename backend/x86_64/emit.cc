@@ -126,6 +126,11 @@ class ModuleEmitter {
     return l;
   }
   Label BlockLabel(int64_t id) { return block_labels_[static_cast<size_t>(id)]; }
+  // JumpTarget is where a jump to block `id` really goes: past blocks that do nothing but
+  // jump on (edge blocks whose moves the allocator coalesced away), so that a loop's
+  // back-edge is one branch to its header instead of a branch to a `jmp`.
+  size_t JumpTarget(int64_t id) const { return jump_targets_[static_cast<size_t>(id)]; }
+  void ComputeJumpTargets(const MachFunction& fn);
 
   void EmitInst(const MachInst& inst, size_t block_index);
   void EmitPrologue();
@@ -147,6 +152,10 @@ class ModuleEmitter {
   const MachFunction* fn_ = nullptr;
   const FrameLayout* frame_ = nullptr;
   std::vector<Label> block_labels_;
+  std::vector<size_t> jump_targets_;
+  // loop_heads_[b]: some later block jumps back to b. Loop heads start at a 16-byte boundary,
+  // so that a loop's speed does not depend on where the code before it happens to end.
+  std::vector<bool> loop_heads_;
   std::map<trap::TrapCode, Label> trap_labels_;
   std::vector<std::pair<Label, std::vector<Label>>> jump_tables_;
   size_t next_block_ = 0;
@@ -159,8 +168,10 @@ absl::Status ModuleEmitter::EmitFunction(const MachFunction& fn) {
   trap_labels_.clear();
   jump_tables_.clear();
   for (size_t i = 0; i < fn.blocks.size(); ++i) block_labels_.push_back(a_.newLabel());
+  ComputeJumpTargets(fn);
   a_.bind(FunctionLabel(fn.func_index));
   for (size_t b = 0; b < fn.blocks.size(); ++b) {
+    if (loop_heads_[b]) a_.align(asmjit::AlignMode::kCode, 16);
     a_.bind(block_labels_[b]);
     next_block_ = b + 1;
     for (const MachInst& inst : fn.blocks[b].insts) {
@@ -190,6 +201,45 @@ absl::Status ModuleEmitter::EmitFunction(const MachFunction& fn) {
     for (const Label& target : targets) a_.embedLabelDelta(target, table, 4);
   }
   return absl::OkStatus();
+}
+
+// OnlyJumps says whether `block` emits nothing but its final jmp: moves from a register to
+// itself emit nothing.
+static bool OnlyJumps(const MachBlock& block) {
+  if (block.insts.empty() || OpOf(block.insts.back()) != Op::kJmp) return false;
+  for (size_t i = 0; i + 1 < block.insts.size(); ++i) {
+    const MachInst& inst = block.insts[i];
+    bool self_move = (OpOf(inst) == Op::kMovRR || OpOf(inst) == Op::kMovF) &&
+                     inst.operands[0].reg == inst.operands[1].reg;
+    if (!self_move) return false;
+  }
+  return true;
+}
+
+void ModuleEmitter::ComputeJumpTargets(const MachFunction& fn) {
+  size_t n = fn.blocks.size();
+  jump_targets_.resize(n);
+  for (size_t b = 0; b < n; ++b) {
+    size_t target = b;
+    // At most n hops: a cycle of jump-only blocks (an empty infinite loop) keeps `b`.
+    for (size_t hops = 0; hops < n && OnlyJumps(fn.blocks[target]); ++hops) {
+      target = static_cast<size_t>(fn.blocks[target].insts.back().operands[0].imm);
+      if (target == b) break;
+    }
+    jump_targets_[b] = OnlyJumps(fn.blocks[target]) ? b : target;
+  }
+  loop_heads_.assign(n, false);
+  for (size_t b = 0; b < n; ++b) {
+    if (OnlyJumps(fn.blocks[b])) continue;  // emits a jump to its final target, if anything
+    for (const MachInst& inst : fn.blocks[b].insts) {
+      Op op = OpOf(inst);
+      if (op != Op::kJmp && op != Op::kJcc) continue;
+      for (const Operand& target : inst.operands) {
+        size_t to = JumpTarget(target.imm);
+        if (to <= b) loop_heads_[to] = true;
+      }
+    }
+  }
 }
 
 void ModuleEmitter::EmitPrologue() {
@@ -577,6 +627,12 @@ void ModuleEmitter::EmitInst(const MachInst& inst, size_t block_index) {
     case Op::kCmpMemImm:
       a_.cmp(MemOf(ops[0], inst.size), asmjit::Imm(ops[1].imm));
       return;
+    case Op::kPoll:
+      // A load into the scratch register: no flags, no branch. It faults exactly when the
+      // runtime has closed the poll page, and the trap handler maps the fault to aux's code.
+      RecordTrap(static_cast<trap::TrapCode>(inst.aux));
+      a_.mov(x86::r11d, MemOf(ops[0], 4));
+      return;
     case Op::kSetcc:
       a_.set(CC(inst.aux), x86::gpb(reg(0).id()));
       a_.movzx(Gp32(reg(0)), x86::gpb(reg(0).id()));
@@ -721,17 +777,26 @@ void ModuleEmitter::EmitInst(const MachInst& inst, size_t block_index) {
 
     case Op::kDefineArgs:
       return;
-    case Op::kJmp:
-      if (static_cast<size_t>(ops[0].imm) != block_index + 1) a_.jmp(BlockLabel(ops[0].imm));
+    case Op::kJmp: {
+      // Falling into the next block is free even when that block only jumps on.
+      size_t next = block_index + 1;
+      if (static_cast<size_t>(ops[0].imm) != next && JumpTarget(ops[0].imm) != next) {
+        a_.jmp(BlockLabel(JumpTarget(ops[0].imm)));
+      }
       return;
+    }
     case Op::kJcc: {
       size_t next = block_index + 1;
-      if (static_cast<size_t>(ops[0].imm) == next) {
-        a_.j(CC(static_cast<uint32_t>(Negate(static_cast<Cond>(inst.aux)))), BlockLabel(ops[1].imm));
+      auto falls_through = [&](int64_t id) {
+        return static_cast<size_t>(id) == next || JumpTarget(id) == next;
+      };
+      if (falls_through(ops[0].imm)) {
+        a_.j(CC(static_cast<uint32_t>(Negate(static_cast<Cond>(inst.aux)))),
+             BlockLabel(JumpTarget(ops[1].imm)));
         return;
       }
-      a_.j(CC(inst.aux), BlockLabel(ops[0].imm));
-      if (static_cast<size_t>(ops[1].imm) != next) a_.jmp(BlockLabel(ops[1].imm));
+      a_.j(CC(inst.aux), BlockLabel(JumpTarget(ops[0].imm)));
+      if (!falls_through(ops[1].imm)) a_.jmp(BlockLabel(JumpTarget(ops[1].imm)));
       return;
     }
     case Op::kJmpTable: {

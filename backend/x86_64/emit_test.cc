@@ -1,5 +1,8 @@
 // Encoder tests in asmjit's style: machine instructions on physical registers in, asmjit's
 // StringLogger text out, one expectation per instruction or expanded pseudo instruction.
+#include <cstring>
+#include <vector>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -54,6 +57,9 @@ TEST_CASE("integer instructions encode as expected", "[backend][x86_64][emit]") 
           "mov word ptr [r14+40], -1"},
       Row{MakeInst(Op::kCmpMemImm, 4, {Operand::Mem(Gpr(kR14), Reg(), 1, 16), Operand::Imm(0)}),
           "cmp dword ptr [r14+16], 0"},
+      Row{MakeInst(Op::kPoll, 4, {Operand::Mem(Gpr(kR14), Reg(), 1, -8)},
+                   static_cast<uint32_t>(trap::TrapCode::kInterrupted)),
+          "mov r11d, dword ptr [r14-8]"},
   }));
   CHECK(Strip(EmitOne(std::get<0>(row))) == std::get<1>(row));
 }
@@ -91,6 +97,80 @@ TEST_CASE("float pseudo instructions expand to Wasm semantics", "[backend][x86_6
         static_cast<uint32_t>(ssa::FloatCC::kEq)));
     CHECK(Strip(text) == "ucomiss xmm0, xmm1\nsete al\nrex setnp r11b\nrex and al, r11b\nmovzx eax, al");
   }
+}
+
+TEST_CASE("an interrupt poll is one load recorded as an interrupted trap site",
+          "[backend][x86_64][emit]") {
+  MachFunction fn;
+  fn.NewBlock();
+  fn.blocks[0].insts.push_back(MakeInst(Op::kPoll, 4, {Operand::Mem(Gpr(kR14), Reg(), 1, -8)},
+                                        static_cast<uint32_t>(trap::TrapCode::kInterrupted)));
+  fn.blocks[0].insts.push_back(MakeInst(Op::kRet, 0, {}));
+  fn.frame.Finalize(0);
+  auto code = EmitModule({fn}, 0, {}, 0);
+  REQUIRE(code.ok());
+  const TrapSite* site = nullptr;
+  for (const TrapSite& s : code->trap_sites) {
+    if (s.code == trap::TrapCode::kInterrupted) site = &s;
+  }
+  REQUIRE(site != nullptr);
+  // The fault's pc is the load itself: mov r11d, [r14 - 8] (REX.RB, 8B, modrm, disp8).
+  REQUIRE(site->code_offset + 4 <= code->code.size());
+  std::vector<uint8_t> at(code->code.begin() + site->code_offset,
+                          code->code.begin() + site->code_offset + 4);
+  CHECK(at == std::vector<uint8_t>{0x45, 0x8b, 0x5e, 0xf8});
+}
+
+// LoopFunction is `do { eax += 1 } while (eax < 10)` with its back-edge through an edge block
+// that only jumps (as lowering leaves it when the allocator coalesces the edge's moves):
+// block 1 is the loop head, block 3 the edge block after the exit.
+MachFunction LoopFunction() {
+  MachFunction fn;
+  for (int i = 0; i < 4; ++i) fn.NewBlock();
+  auto& b = fn.blocks;
+  b[0].insts.push_back(MakeInst(Op::kMovImm, 4, {Operand::Def(Gpr(kRax)), Operand::Imm(0)}));
+  b[1].insts.push_back(MakeInst(Op::kAdd, 4, {Operand::UseDef(Gpr(kRax)), Operand::Imm(1)}));
+  b[1].insts.push_back(MakeInst(Op::kCmp, 4, {Operand::Use(Gpr(kRax)), Operand::Imm(10)}));
+  b[1].insts.push_back(MakeInst(Op::kJcc, 0, {Operand::BlockTarget(3), Operand::BlockTarget(2)},
+                                static_cast<uint32_t>(Cond::kL)));
+  b[2].insts.push_back(MakeInst(Op::kRet, 0, {Operand::Use(Gpr(kRax))}));
+  b[3].insts.push_back(
+      MakeInst(Op::kMovRR, 8, {Operand::Def(Gpr(kRax)), Operand::Use(Gpr(kRax))}));
+  b[3].insts.push_back(MakeInst(Op::kJmp, 0, {Operand::BlockTarget(1)}));
+  fn.frame.Finalize(0);
+  return fn;
+}
+
+TEST_CASE("a back-edge through a block that only jumps branches to the loop head directly",
+          "[backend][x86_64][emit]") {
+  auto code = EmitModule({LoopFunction()}, 0, {}, 0);
+  REQUIRE(code.ok());
+  REQUIRE(code->functions.size() == 1);
+  const std::vector<uint8_t>& bytes = code->code;
+  size_t begin = code->functions[0].offset;
+  size_t end = begin + code->functions[0].size;
+  // The loop head `add eax, 1` (83 c0 01) is followed by `cmp eax, 10` (83 f8 0a) and a
+  // `jl` (7c rel8 or 0f 8c rel32) whose target is the head itself.
+  size_t head = end;
+  for (size_t i = begin; i + 3 <= end; ++i) {
+    if (bytes[i] == 0x83 && bytes[i + 1] == 0xc0 && bytes[i + 2] == 0x01) head = i;
+  }
+  REQUIRE(head != end);
+  CHECK(head % 16 == 0);  // loop heads are aligned
+  size_t jcc = head + 6;
+  REQUIRE(jcc + 2 <= end);
+  int64_t target;
+  if (bytes[jcc] == 0x7c) {
+    target = static_cast<int64_t>(jcc + 2) + static_cast<int8_t>(bytes[jcc + 1]);
+  } else {
+    REQUIRE(jcc + 6 <= end);
+    REQUIRE(bytes[jcc] == 0x0f);
+    REQUIRE(bytes[jcc + 1] == 0x8c);
+    int32_t rel;
+    std::memcpy(&rel, &bytes[jcc + 2], 4);
+    target = static_cast<int64_t>(jcc + 6) + rel;
+  }
+  CHECK(target == static_cast<int64_t>(head));
 }
 
 TEST_CASE("a virtual register left after allocation is an internal error", "[backend][x86_64][emit]") {

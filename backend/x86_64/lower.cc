@@ -9,6 +9,7 @@
 #include "compiler/analysis/loops.h"
 #include "compiler/base/status_macros.h"
 #include "compiler/ssa/cfg.h"
+#include "compiler/vmctx/layout.h"
 
 namespace kiln::backend::x86_64 {
 
@@ -488,8 +489,26 @@ void Lowerer::LowerSelect(const ssa::Inst& inst) {
   }
 }
 
+bool Lowerer::IsInterruptPoll(const ssa::Inst& trap) const {
+  if (trap.opcode() != Opcode::kTrapnz || trap.trap_code() != trap::TrapCode::kInterrupted) {
+    return false;
+  }
+  ssa::Value v = trap.args[0];
+  if (!fused_[v.id]) return false;
+  const ssa::Inst& load = *DefInst(v);
+  return load.opcode() == Opcode::kVmLoad && IsVmctx(load.args[0]) &&
+         load.imm == vmctx::kInterruptFlagOffset;
+}
+
 void Lowerer::LowerTrapIf(const ssa::Inst& inst, bool trap_when_nonzero) {
   ssa::Value v = inst.args[0];
+  if (IsInterruptPoll(inst)) {
+    // One load from the poll page, which the runtime closes while the flag is set: no
+    // compare, no branch (vmctx/layout.h kInterruptPollOffset).
+    Emit(MakeInst(Op::kPoll, 4, {Operand::Mem(kVmctxReg, Reg(), 1, vmctx::kInterruptPollOffset)},
+                  static_cast<uint32_t>(trap::TrapCode::kInterrupted)));
+    return;
+  }
   Cond cond;
   if (fused_[v.id] && DefInst(v)->opcode() == Opcode::kVmLoad) {
     const ssa::Inst& load = *DefInst(v);

@@ -6,7 +6,8 @@
 //
 // What it folds: iconst operands into immediates (and rematerializes constants at each use
 // instead of keeping them live), icmp into the brif / trapz / trapnz that consumes it (cmp +
-// jcc), `[membase + zext(index) + offset]` into one memory operand. Block arguments become
+// jcc), `[membase + zext(index) + offset]` into one memory operand, and the interrupt poll
+// (trapnz of the vmctx interrupt flag) into one load from the poll page. Block arguments become
 // moves (through fresh temporaries, so parallel copies stay correct) in the predecessor or in
 // an edge block; critical edges are split (machine_ir.h's shape guarantees).
 #ifndef KILN_BACKEND_X86_64_LOWER_H_
@@ -55,9 +56,12 @@ class Lowerer {
   void EmitFusedCompare(const ssa::Inst& icmp);
   Cond CompareCond(const ssa::Inst& icmp) const;
   bool IsFusedCompare(const ssa::Inst& inst) const;
-  // IsFusedFlagLoad: an i32 vm_load whose only use is the trapz/trapnz right after it (the
-  // interrupt poll) is compared in memory there (cmp dword [mem], 0) without a register.
+  // IsFusedFlagLoad: an i32 vm_load whose only use is the trapz/trapnz right after it is
+  // compared in memory there (cmp dword [mem], 0) without a register.
   bool IsFusedFlagLoad(const ssa::Inst& inst) const;
+  // IsInterruptPoll: `trapnz (vm_load.i32 vmctx+kInterruptFlagOffset), interrupted`, the poll
+  // the frontend emits, becomes one load from the poll page (Op::kPoll) instead.
+  bool IsInterruptPoll(const ssa::Inst& trap) const;
 
   // -- Integer ops and control (lower.cc) --
   void LowerBinary(const ssa::Inst& inst, Op op);

@@ -60,6 +60,15 @@ inline constexpr uint32_t kInterruptFlagOffset = 16; // uint32_t: non-zero asks 
 inline constexpr uint32_t kBuiltinsOffset = 24;      // const void* const*: builtin entry points
 inline constexpr uint32_t kHeaderSize = 32;
 
+// The interrupt poll page. Compiled code does not test the interrupt flag: it polls by loading
+// a word from the page right before the vmctx (x86-64: `mov r11d, [r14 - 8]`, no compare, no
+// branch), and that load is a trap site with code `interrupted`. The runtime maps every vmctx
+// one page into a page-aligned mapping whose first page is the poll page; the page is readable
+// while the flag is zero and PROT_NONE while it is not, so a poll in an interrupted instance
+// faults and the trap handler turns the fault into the trap. The flag stays the truth (the
+// runtime, builtins and host code read it); the page mirrors it.
+inline constexpr int32_t kInterruptPollOffset = -8;  // from the vmctx: the poll page's last word
+
 // Location is where compiled code finds an entity: either the entity's record itself lies at
 // `offset` inside the vmctx, or (`through_pointer`) the vmctx holds at `offset` a pointer to
 // the record, which lives in another instance.

@@ -10,7 +10,7 @@
 
 namespace kiln::runtime {
 
-Instance::~Instance() { std::free(vmctx_); }
+Instance::~Instance() = default;
 
 std::optional<Extern> Instance::Export(absl::string_view name) const {
   auto it = exports_.find(name);
@@ -108,15 +108,13 @@ bool Instance::Close(uint32_t exit_code) {
 }
 
 void Instance::AddInterruptRequest() {
-  if (vmctx_ == nullptr) return;  // host instance: no compiled code polls
-  __atomic_fetch_add(reinterpret_cast<uint32_t*>(vmctx_ + vmctx::kInterruptFlagOffset), 1,
-                     __ATOMIC_RELEASE);
+  if (vmctx_block_ == nullptr) return;  // host instance: no compiled code polls
+  vmctx_block_->AddInterruptRequest();
 }
 
 void Instance::RemoveInterruptRequest() {
-  if (vmctx_ == nullptr) return;
-  __atomic_fetch_sub(reinterpret_cast<uint32_t*>(vmctx_ + vmctx::kInterruptFlagOffset), 1,
-                     __ATOMIC_RELEASE);
+  if (vmctx_block_ == nullptr) return;
+  vmctx_block_->RemoveInterruptRequest();
 }
 
 }  // namespace kiln::runtime

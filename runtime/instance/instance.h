@@ -34,6 +34,7 @@
 #include "runtime/instance/const_expr.h"
 #include "runtime/instance/table.h"
 #include "runtime/instance/type_registry.h"
+#include "runtime/instance/vmctx_block.h"
 #include "runtime/memory/linear_memory.h"
 
 namespace kiln::runtime {
@@ -133,7 +134,8 @@ class Instance final : public api::Module {
   // -- Closing and interrupting -----------------------------------------------------------------
   // The vmctx interrupt word (vmctx::kInterruptFlagOffset) counts the reasons for compiled
   // code to stop: one for a closed instance, plus one per interrupted call running in an
-  // instance that imports from this one. Only code compiled with interrupt_checks polls it.
+  // instance that imports from this one. Only code compiled with interrupt_checks polls,
+  // through the poll page VmctxBlock closes while the word is non-zero.
   //
   // Close closes the instance with `exit_code` unless it is closed already (the first code
   // wins) and asks calls running in it to stop; true when this call closed it.
@@ -171,7 +173,8 @@ class Instance final : public api::Module {
   std::shared_ptr<const CompiledModule> compiled_;  // null for a host instance
   const CodeMemory* code_ = nullptr;                // the compiled module's or the stubs'
   std::unique_ptr<CodeMemory> host_stubs_;          // host instance: its host-call stubs
-  uint8_t* vmctx_ = nullptr;                        // Wasm instance only
+  std::unique_ptr<VmctxBlock> vmctx_block_;         // Wasm instance only: vmctx + poll page
+  uint8_t* vmctx_ = nullptr;                        // vmctx_block_->vmctx(), or null
 
   std::vector<FunctionExtern> functions_;
   std::vector<LinearMemory*> memories_;

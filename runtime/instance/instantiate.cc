@@ -155,9 +155,9 @@ absl::StatusOr<Value> InstanceBuilder::Eval(const wasm::ConstExpr& expr) const {
 
 absl::Status InstanceBuilder::Allocate() {
   const StoreContext& store = instance_.store_;
-  size_t size = (layout_.size() + 15) & ~size_t{15};
-  instance_.vmctx_ = static_cast<uint8_t*>(std::aligned_alloc(16, size == 0 ? 16 : size));
-  std::memset(instance_.vmctx_, 0, size);
+  // Page-aligned, zeroed, with the interrupt poll page in front (vmctx_block.h).
+  KILN_ASSIGN_OR_RETURN(instance_.vmctx_block_, VmctxBlock::Map(layout_.size()));
+  instance_.vmctx_ = instance_.vmctx_block_->vmctx();
   *At<Instance*>(vmctx::kInstanceOffset) = &instance_;
   *At<uintptr_t>(vmctx::kStackLimitTlsOffset) = trap::StackLimitTlsOffset();
   *At<const void* const*>(vmctx::kBuiltinsOffset) = BuiltinTable();
