@@ -153,6 +153,7 @@ runtime::HostModule HostCompiledModule::MakeHostModule(const std::string& instan
     }
     host.functions().back().param_names = spec.param_names;
     host.functions().back().result_names = spec.result_names;
+    host.functions().back().own_name = spec.name;
   }
   return host;
 }

@@ -255,6 +255,11 @@ TEST_CASE("host modules from the builder: typed and raw functions, with names",
   CHECK(defs["mul"]->ParamNames().size() == 2);
   CHECK(defs["mul"]->ParamNames()[1] == "b");
   CHECK(defs["mul"]->ResultNames()[0] == "product");
+  // An instance's definitions carry the builder's own name (WithName) beside the export name.
+  REQUIRE(defs.count("split") == 1);
+  CHECK(defs["split"]->Name() == "split64");
+  CHECK(defs["split"]->ExportNames()[0] == "split");
+  CHECK(defs["mul"]->Name() == "mul");
 
   absl::StatusOr<api::Module*> user = runtime->Instantiate(ctx, WatToWasm(R"((module
     (import "env" "mul" (func $mul (param i32 i32) (result i32)))

@@ -47,6 +47,9 @@ class HostModule {
     // Optional names for the FunctionDefinition: empty, or one per param (result).
     std::vector<std::string> param_names = {};
     std::vector<std::string> result_names = {};
+    // own_name is the function's own name (FunctionDefinition::Name, backtraces), as a name
+    // section would give it; empty means its export name.
+    std::string own_name = {};
   };
   // Global is one exported global with its initial value, encoded per api::ValueType.
   struct Global {

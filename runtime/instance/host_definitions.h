@@ -15,14 +15,15 @@ namespace kiln::runtime {
 // HostFunctionDefinition describes one function of a host module.
 class HostFunctionDefinition final : public api::FunctionDefinition {
  public:
-  HostFunctionDefinition(std::string module_name, uint32_t index, std::string name,
-                         api::HostImplementation host, std::vector<api::ValueType> params,
-                         std::vector<api::ValueType> results,
+  // `name` is the function's own name and `export_name` the name it is exported under.
+  HostFunctionDefinition(std::string module_name, uint32_t index, std::string export_name,
+                         std::string name, api::HostImplementation host,
+                         std::vector<api::ValueType> params, std::vector<api::ValueType> results,
                          std::vector<std::string> param_names = {},
                          std::vector<std::string> result_names = {})
       : module_name_(std::move(module_name)),
         index_(index),
-        export_names_{name},
+        export_names_{std::move(export_name)},
         name_(std::move(name)),
         debug_name_(module_name_ + "." + name_),
         host_(host),

@@ -81,8 +81,9 @@ absl::StatusOr<std::unique_ptr<Instance>> Instance::InstantiateHost(HostModule h
           std::get<std::unique_ptr<api::HostFunction>>(impl->fn).get());
     }
     auto definition = std::make_unique<HostFunctionDefinition>(
-        host.name(), static_cast<uint32_t>(i), function.name, implementation, function.params,
-        function.results, function.param_names, function.result_names);
+        host.name(), static_cast<uint32_t>(i), function.name,
+        function.own_name.empty() ? function.name : function.own_name, implementation,
+        function.params, function.results, function.param_names, function.result_names);
     auto record = std::make_unique<HostFuncRecord>();
     record->call = &CallHostFunction;
     record->impl = impl;
