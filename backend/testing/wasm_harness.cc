@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "backend/testing/spill_all_allocator.h"
+#include "compiler/base/check.h"
 #include "compiler/base/status_macros.h"
 #include "compiler/text/wat_parser.h"
 #include "compiler/wasm/decoder.h"
@@ -40,6 +41,11 @@ absl::StatusOr<std::unique_ptr<WasmHarness>> WasmHarness::Create(absl::string_vi
   CompileOptions options;
   options.verify_each = true;
   options.allocate = allocate != nullptr ? allocate : &SpillAllAllocate;
+  // The harness allocates its vmctx on the heap, with no poll page before it
+  // (compiler/vmctx/layout.h kInterruptPollOffset): a poll would read 8 bytes before a heap
+  // block. Code that polls must run in a runtime::VmctxBlock (runtime/instance).
+  KILN_CHECK(!options.interrupt_checks &&
+             "WasmHarness cannot run interrupt_checks code: its vmctx has no poll page");
   KILN_ASSIGN_OR_RETURN(CompiledCode compiled, CompileModule(h->module_, h->layout_, options));
   KILN_ASSIGN_OR_RETURN(h->code_, runtime::CodeMemory::Place(std::move(compiled)));
 
