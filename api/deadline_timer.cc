@@ -1,6 +1,8 @@
 // The deadline timer's thread: wait for the earliest entry, run what is due, repeat.
 #include "api/deadline_timer.h"
 
+#include <algorithm>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -14,7 +16,7 @@ DeadlineTimer& DeadlineTimer::Global() {
 }
 
 DeadlineTimer::Id DeadlineTimer::Schedule(absl::Time deadline, std::function<void()> fire) {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   Id id = next_id_++;
   entries_.emplace(std::make_pair(deadline, id), std::move(fire));
   deadlines_.emplace(id, deadline);
@@ -24,13 +26,13 @@ DeadlineTimer::Id DeadlineTimer::Schedule(absl::Time deadline, std::function<voi
     std::thread([this] { Run(); }).detach();
   } else if (deadline < sleeping_until_) {
     sleeping_until_ = deadline;  // the thread will wake and recompute it
-    wake_.Signal();
+    wake_.notify_one();
   }
   return id;
 }
 
 bool DeadlineTimer::Cancel(Id id) {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   auto it = deadlines_.find(id);
   if (it == deadlines_.end()) return false;
   entries_.erase(std::make_pair(it->second, id));
@@ -42,18 +44,20 @@ void DeadlineTimer::Run() {
   std::vector<std::function<void()>> due;
   for (;;) {
     {
-      absl::MutexLock lock(&mu_);
+      std::unique_lock<std::mutex> lock(mu_);
       for (;;) {
         if (entries_.empty()) {
           sleeping_until_ = absl::InfiniteFuture();
-          wake_.Wait(&mu_);
+          wake_.wait(lock);
           continue;
         }
         absl::Time now = absl::Now();
         absl::Time next = entries_.begin()->first.first;
         if (next <= now) break;
         sleeping_until_ = next;
-        wake_.WaitWithDeadline(&mu_, next);
+        // A relative wait, capped so that no far-off deadline overflows a chrono duration;
+        // the loop recomputes what is due after every wake-up.
+        wake_.wait_for(lock, absl::ToChronoNanoseconds(std::min(next - now, absl::Hours(24))));
       }
       sleeping_until_ = absl::InfinitePast();  // awake: no need to signal
       absl::Time now = absl::Now();
