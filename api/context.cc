@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -47,6 +48,7 @@ struct CancelState {
 
   std::mutex mu;  // std::mutex for the reason given at AfterFuncState::mu
   std::vector<std::shared_ptr<AfterFuncState>> after;  // guarded by mu
+  ContextWatch::Link* watches = nullptr;                // guarded by mu: a doubly-linked list
 };
 
 namespace {
@@ -146,13 +148,118 @@ Context::Context()
 
 void Context::Cancel() const {
   std::vector<std::shared_ptr<AfterFuncState>> due;
+  // Watches are claimed under the lock: one claimed here cannot go away before its Fire
+  // finishes (its Stop waits), and one not claimed is never touched again after the unlock.
+  absl::InlinedVector<ContextWatch*, 4> due_watches;
   {
     std::lock_guard<std::mutex> lock(cancel_->mu);
     if (cancel_->cancelled.load(std::memory_order_relaxed)) return;
     cancel_->cancelled.store(true, std::memory_order_release);
     due.swap(cancel_->after);
+    for (ContextWatch::Link* link = cancel_->watches; link != nullptr;) {
+      ContextWatch::Link* next = link->next;
+      link->prev = link->next = nullptr;
+      link->linked = false;
+      if (link->watch->Claim()) due_watches.push_back(link->watch);
+      link = next;
+    }
+    cancel_->watches = nullptr;
   }
   for (const std::shared_ptr<AfterFuncState>& state : due) context_internal::Fire(state);
+  for (ContextWatch* watch : due_watches) watch->Fire();
+}
+
+namespace {
+constexpr int kWatchPending = 0;
+constexpr int kWatchStarted = 1;
+constexpr int kWatchStopped = 2;
+}  // namespace
+
+ContextWatch::ContextWatch(const Context& ctx, void (*fn)(void*), void* arg)
+    : fn_(fn), arg_(arg) {
+  int depth = 0;
+  for (const CancelState* c = ctx.cancel_.get(); c != nullptr; c = c->parent.get()) ++depth;
+  if (ctx.deadline_.has_value() || depth > kInlineFlags) {
+    uses_fallback_ = true;
+    fallback_ = ctx.AfterFunc([this] {
+      fn_(arg_);
+      finished_.store(true, std::memory_order_release);  // the last touch of this watch
+    });
+    return;
+  }
+  // Every link is set up before the first is published, so a canceller that claims the watch
+  // early reads a complete, unchanging `links_` (UnlinkAll checks `linked` under each lock).
+  num_links_ = depth;
+  int i = 0;
+  for (CancelState* c = ctx.cancel_.get(); c != nullptr; c = c->parent.get(), ++i) {
+    links_[i].watch = this;
+    links_[i].flag = c;
+  }
+  bool done = false;
+  for (i = 0; i < num_links_ && !done; ++i) {
+    Link& link = links_[i];
+    CancelState* flag = link.flag;
+    std::lock_guard<std::mutex> lock(flag->mu);
+    if (flag->cancelled.load(std::memory_order_acquire)) {
+      done = true;
+    } else if (phase_.load(std::memory_order_acquire) == kWatchPending) {
+      // Not yet claimed by a canceller of an earlier flag, whose UnlinkAll has then not reached
+      // this flag yet (it claims before unlinking, and takes this lock to unlink).
+      link.next = flag->watches;
+      if (link.next != nullptr) link.next->prev = &link;
+      flag->watches = &link;
+      link.linked = true;
+    }
+  }
+  if (done && Claim()) Fire();
+}
+
+ContextWatch::~ContextWatch() {
+  if (!stopped_) Stop();
+}
+
+bool ContextWatch::Claim() {
+  int expected = kWatchPending;
+  return phase_.compare_exchange_strong(expected, kWatchStarted, std::memory_order_acq_rel);
+}
+
+void ContextWatch::UnlinkAll() {
+  for (int i = 0; i < num_links_; ++i) {
+    Link& link = links_[i];
+    std::lock_guard<std::mutex> lock(link.flag->mu);
+    if (!link.linked) continue;
+    if (link.prev != nullptr) {
+      link.prev->next = link.next;
+    } else {
+      link.flag->watches = link.next;
+    }
+    if (link.next != nullptr) link.next->prev = link.prev;
+    link.prev = link.next = nullptr;
+    link.linked = false;
+  }
+}
+
+void ContextWatch::Fire() {
+  UnlinkAll();
+  fn_(arg_);
+  finished_.store(true, std::memory_order_release);  // the last touch of this watch
+}
+
+bool ContextWatch::Stop() {
+  stopped_ = true;
+  if (uses_fallback_) {
+    if (fallback_.Stop()) return true;
+  } else {
+    int expected = kWatchPending;
+    if (phase_.compare_exchange_strong(expected, kWatchStopped, std::memory_order_acq_rel)) {
+      UnlinkAll();
+      return true;
+    }
+  }
+  // Started: by a canceller (or the deadline timer) that is running fn_ or has run it. It is
+  // short, and this path is taken once per interruption, so a yielding wait is enough.
+  while (!finished_.load(std::memory_order_acquire)) std::this_thread::yield();
+  return false;
 }
 
 Context Context::WithCancel() const {

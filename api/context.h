@@ -8,6 +8,7 @@
 #define KILN_API_CONTEXT_H_
 
 #include <any>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -103,12 +104,66 @@ class Context {
   AfterFuncHandle AfterFunc(std::function<void()> f) const;
 
  private:
+  friend class ContextWatch;
   using ValueMap = std::map<std::string, std::any, std::less<>>;
 
   // cancel_ is this context's cancellation flag; it links to the flag it inherits from.
   std::shared_ptr<context_internal::CancelState> cancel_;
   std::optional<absl::Time> deadline_;
   std::shared_ptr<const ValueMap> values_;  // copy-on-write: derived contexts never mutate it
+};
+
+// ContextWatch is AfterFunc for a scope that outlives its registration, such as one call into
+// Wasm: it runs `fn(arg)` once when the context is done and, unlike AfterFunc, allocates
+// nothing and takes one lock per cancellation flag to register and one to unregister (its
+// list nodes live inside it). The context must outlive the watch. Deadlines and chains of more
+// than kInlineFlags flags go through AfterFunc instead.
+//   ContextWatch watch(ctx, &Interrupt, &worker);
+//   worker.Run();
+//   if (!watch.Stop()) { /* Interrupt(&worker) ran, and has returned */ }
+class ContextWatch {
+ public:
+  static constexpr int kInlineFlags = 4;
+
+  // Registers `fn(arg)`; runs it right away on this thread when the context is already done.
+  ContextWatch(const Context& ctx, void (*fn)(void*), void* arg);
+  // The destructor stops the watch if Stop was not called.
+  ~ContextWatch();
+  ContextWatch(const ContextWatch&) = delete;
+  ContextWatch& operator=(const ContextWatch&) = delete;
+
+  // Stop unregisters. True when `fn` had not started and now never will; false when it
+  // started, in which case Stop returns only once `fn` has returned (so whatever `arg`
+  // points to may go away afterwards). Call it at most once, on the thread that owns the watch.
+  bool Stop();
+
+  // Link is the watch's node in one flag's list of watches.
+  struct Link {
+    ContextWatch* watch = nullptr;
+    context_internal::CancelState* flag = nullptr;
+    Link* prev = nullptr;
+    Link* next = nullptr;
+    bool linked = false;  // guarded by flag's lock
+  };
+
+ private:
+  friend class Context;
+  // Claim moves the watch from pending to started; true for the one canceller that does (false
+  // when Stop or another canceller came first). The canceller that claims then calls Fire:
+  // unlink from every flag, run `fn`, and let Stop return.
+  bool Claim();
+  void UnlinkAll();
+  void Fire();
+
+  void (*const fn_)(void*);
+  void* const arg_;
+  std::atomic<int> phase_{0};           // 0 pending, 1 started, 2 stopped
+  std::atomic<bool> finished_{false};  // fn_ has returned
+  bool stopped_ = false;                // Stop was called
+  Link links_[kInlineFlags];
+  int num_links_ = 0;
+  AfterFuncHandle fallback_;  // deadlines and deep chains
+  bool uses_fallback_ = false;
 };
 
 }  // namespace kiln

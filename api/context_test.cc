@@ -225,5 +225,131 @@ TEST_CASE("AfterFunc registrations from many threads each run once on cancel",
   CHECK(runs.load() + stopped.load() == 2000);
 }
 
+// Counter is the function a ContextWatch runs in these tests.
+struct Counter {
+  std::atomic<int> runs{0};
+  static void Count(void* self) { static_cast<Counter*>(self)->runs.fetch_add(1); }
+};
+
+TEST_CASE("ContextWatch runs once when a parent is cancelled from another thread",
+          "[api][context][watch]") {
+  const Context parent;
+  const Context child = parent.WithCancel().WithValue("k", 1);
+  Counter counter;
+  ContextWatch watch(child, &Counter::Count, &counter);
+  CHECK(counter.runs.load() == 0);
+  std::thread canceller([&] { parent.Cancel(); });
+  canceller.join();
+  CHECK(counter.runs.load() == 1);
+  CHECK_FALSE(watch.Stop());
+  parent.Cancel();
+  child.Cancel();
+  CHECK(counter.runs.load() == 1);
+}
+
+TEST_CASE("ContextWatch Stop before cancellation keeps the function from running",
+          "[api][context][watch]") {
+  const Context ctx;
+  Counter counter;
+  {
+    ContextWatch watch(ctx, &Counter::Count, &counter);
+    CHECK(watch.Stop());
+  }
+  { ContextWatch unstopped(ctx, &Counter::Count, &counter); }  // the destructor stops it
+  ctx.Cancel();
+  CHECK(counter.runs.load() == 0);
+}
+
+TEST_CASE("ContextWatch on a context that is already done runs at once",
+          "[api][context][watch]") {
+  const Context ctx;
+  ctx.Cancel();
+  Counter counter;
+  ContextWatch watch(ctx.WithCancel(), &Counter::Count, &counter);
+  CHECK(counter.runs.load() == 1);
+  CHECK_FALSE(watch.Stop());
+}
+
+TEST_CASE("ContextWatch fires at the deadline and through long chains",
+          "[api][context][watch]") {
+  Counter counter;
+  const Context timed = Context().WithTimeout(absl::Milliseconds(5));
+  ContextWatch watch(timed, &Counter::Count, &counter);
+  absl::Time give_up = absl::Now() + absl::Seconds(5);
+  while (counter.runs.load() == 0 && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(1));
+  CHECK(counter.runs.load() == 1);
+  CHECK_FALSE(watch.Stop());
+
+  const Context root;
+  Context deep = root;
+  for (int i = 0; i < ContextWatch::kInlineFlags + 2; ++i) deep = deep.WithCancel();
+  Counter deep_counter;
+  ContextWatch deep_watch(deep, &Counter::Count, &deep_counter);
+  root.Cancel();
+  CHECK(deep_counter.runs.load() == 1);
+  CHECK_FALSE(deep_watch.Stop());
+}
+
+TEST_CASE("ContextWatch Stop returns only after a running function has returned",
+          "[api][context][watch]") {
+  struct Slow {
+    std::atomic<bool> started{false};
+    std::atomic<bool> returned{false};
+    static void Run(void* self) {
+      auto* slow = static_cast<Slow*>(self);
+      slow->started.store(true);
+      absl::SleepFor(absl::Milliseconds(30));
+      slow->returned.store(true);
+    }
+  };
+  const Context ctx;
+  Slow slow;
+  ContextWatch watch(ctx, &Slow::Run, &slow);
+  std::thread canceller([&] { ctx.Cancel(); });
+  while (!slow.started.load()) std::this_thread::yield();
+  CHECK_FALSE(watch.Stop());
+  CHECK(slow.returned.load());
+  canceller.join();
+}
+
+TEST_CASE("ContextWatches from many threads each run once or are stopped",
+          "[api][context][watch]") {
+  const Context root;
+  const Context child = root.WithCancel();
+  std::atomic<int> runs{0};
+  std::atomic<int> stopped{0};
+  std::atomic<int> total{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      // Until the cancellation and a little after it: watches registered on a done context
+      // run at once, so some runs are certain.
+      int after_cancel = 0;
+      for (int i = 0; after_cancel < 100; ++i) {
+        if (root.Cancelled()) ++after_cancel;
+        total.fetch_add(1);
+        Counter counter;
+        const Context& ctx = (i + t) % 2 == 0 ? root : child;
+        ContextWatch watch(ctx, &Counter::Count, &counter);
+        if (watch.Stop()) {
+          stopped.fetch_add(1);
+          CHECK(counter.runs.load() == 0);
+        } else {
+          CHECK(counter.runs.load() == 1);
+          runs.fetch_add(1);
+        }
+      }
+    });
+  }
+  std::thread canceller([&] {
+    absl::SleepFor(absl::Microseconds(300));
+    root.Cancel();
+  });
+  for (std::thread& thread : threads) thread.join();
+  canceller.join();
+  CHECK(runs.load() + stopped.load() == total.load());
+  CHECK(runs.load() >= 4 * 100);
+}
+
 }  // namespace
 }  // namespace kiln

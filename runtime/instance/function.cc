@@ -3,9 +3,7 @@
 
 #include <algorithm>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "api/sys.h"
 #include "runtime/instance/instance.h"
 #include "runtime/trap/trap_error.h"
@@ -122,23 +120,20 @@ namespace {
 
 // CallInterruption lives on the stack of one interruptible call; the function its context
 // runs when done reaches it by pointer. That function, once started, runs to its end before
-// the call returns (the call waits for `done`), so the pointer stays valid without an
+// the call returns (ContextWatch::Stop waits for it), so the pointer stays valid without an
 // allocation or reference counting per call.
 struct CallInterruption {
   Instance* owner = nullptr;
   const Context* ctx = nullptr;
-  absl::Mutex mu;
-  bool done ABSL_GUARDED_BY(mu) = false;  // the context's function has finished
 };
 
 // InterruptCall is what runs when the call's context is done: close the instance with the
 // context's exit code and ask the instances the call can reach through imports to stop.
-void InterruptCall(CallInterruption* interruption) {
+void InterruptCall(void* arg) {
+  auto* interruption = static_cast<CallInterruption*>(arg);
   Instance* owner = interruption->owner;
   owner->Close(ContextExitCode(*interruption->ctx));
   for (Instance* peer : owner->interrupt_peers()) peer->AddInterruptRequest();
-  absl::MutexLock lock(&interruption->mu);
-  interruption->done = true;
 }
 
 }  // namespace
@@ -149,15 +144,14 @@ std::optional<trap::TrapCode> WasmFunction::EnterInterruptible(const Context& ct
   CallInterruption interruption;
   interruption.owner = owner_;
   interruption.ctx = &ctx;
-  CallInterruption* pointer = &interruption;
-  AfterFuncHandle stop = ctx.AfterFunc([pointer] { InterruptCall(pointer); });
+  // A ContextWatch, not AfterFunc: its registration lives on this stack (no allocation per
+  // call) and costs one lock per cancellation flag each way.
+  ContextWatch watch(ctx, &InterruptCall, &interruption);
   std::optional<trap::TrapCode> trap = trap::EnterWasm(
       trampoline_, landing_pad_, record_->vmctx, record_->code, stack.data(), frame);
-  if (!stop.Stop()) {
-    // The context is done and its function started: wait for it, then take back the requests
-    // it made of other instances (their own closing, if any, stays).
-    absl::MutexLock lock(&interruption.mu,
-                         absl::Condition(+[](bool* done) { return *done; }, &interruption.done));
+  if (!watch.Stop()) {
+    // The context is done and InterruptCall ran (Stop waited for it to return): take back the
+    // requests it made of other instances (their own closing, if any, stays).
     for (Instance* peer : owner_->interrupt_peers()) peer->RemoveInterruptRequest();
   }
   return trap;

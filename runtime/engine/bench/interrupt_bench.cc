@@ -6,7 +6,7 @@
 //   latency    with the store's close-on-context-done option, how long after its deadline a
 //              call returns ExitError, for an infinite loop and for fib(45) (no loops): best
 //              and median of several runs (target: under 10 ms).
-//   call cost  what close-on-context-done adds to each call (an AfterFunc registration, and
+//   call cost  what close-on-context-done adds to each call (a ContextWatch registration, and
 //              a timer entry when the context has a deadline), on an empty export.
 // Run: bazel run -c opt //runtime/engine/bench:interrupt_bench [-- --runs=N --latency-runs=N]
 //      [--dump=PREFIX]   (also writes PREFIX.plain.bin / PREFIX.polls.bin, the raw x86-64
