@@ -179,7 +179,7 @@ ContextWatch::ContextWatch(const Context& ctx, void (*fn)(void*), void* arg)
     : fn_(fn), arg_(arg) {
   int depth = 0;
   for (const CancelState* c = ctx.cancel_.get(); c != nullptr; c = c->parent.get()) ++depth;
-  if (ctx.deadline_.has_value() || depth > kInlineFlags) {
+  if (depth > kInlineFlags) {
     uses_fallback_ = true;
     fallback_ = ctx.AfterFunc([this] {
       fn_(arg_);
@@ -209,6 +209,18 @@ ContextWatch::ContextWatch(const Context& ctx, void (*fn)(void*), void* arg)
       if (link.next != nullptr) link.next->prev = &link;
       flag->watches = &link;
       link.linked = true;
+    }
+  }
+  if (!done && ctx.deadline_.has_value()) {
+    if (absl::Now() >= *ctx.deadline_) {
+      done = true;
+    } else {
+      // The entry reaches the watch by pointer: Stop cancels it, or waits for `timer_done_`,
+      // the entry's last touch of the watch, when the timer has already taken it.
+      timer_ = DeadlineTimer::Global().Schedule(*ctx.deadline_, [this] {
+        if (Claim()) Fire();
+        timer_done_.store(true, std::memory_order_release);
+      });
     }
   }
   if (done && Claim()) Fire();
@@ -249,14 +261,20 @@ bool ContextWatch::Stop() {
   stopped_ = true;
   if (uses_fallback_) {
     if (fallback_.Stop()) return true;
-  } else {
-    int expected = kWatchPending;
-    if (phase_.compare_exchange_strong(expected, kWatchStopped, std::memory_order_acq_rel)) {
-      UnlinkAll();
-      return true;
-    }
+    // Started: by a canceller or the deadline timer, which is running fn_ or has run it.
+    while (!finished_.load(std::memory_order_acquire)) std::this_thread::yield();
+    return false;
   }
-  // Started: by a canceller (or the deadline timer) that is running fn_ or has run it. It is
+  int expected = kWatchPending;
+  const bool stopped =
+      phase_.compare_exchange_strong(expected, kWatchStopped, std::memory_order_acq_rel);
+  if (stopped) UnlinkAll();
+  // A timer entry the timer has taken may still be about to look at the watch: wait for it.
+  if (timer_ != 0 && !DeadlineTimer::Global().Cancel(timer_)) {
+    while (!timer_done_.load(std::memory_order_acquire)) std::this_thread::yield();
+  }
+  if (stopped) return true;
+  // Started: by a canceller or the deadline timer, which is running fn_ or has run it. It is
   // short, and this path is taken once per interruption, so a yielding wait is enough.
   while (!finished_.load(std::memory_order_acquire)) std::this_thread::yield();
   return false;

@@ -9,6 +9,7 @@
 
 #include <any>
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -116,8 +117,9 @@ class Context {
 // ContextWatch is AfterFunc for a scope that outlives its registration, such as one call into
 // Wasm: it runs `fn(arg)` once when the context is done and, unlike AfterFunc, allocates
 // nothing and takes one lock per cancellation flag to register and one to unregister (its
-// list nodes live inside it). The context must outlive the watch. Deadlines and chains of more
-// than kInlineFlags flags go through AfterFunc instead.
+// list nodes live inside it), plus one deadline timer entry when the context has a deadline.
+// The context must outlive the watch. Chains of more than kInlineFlags flags go through
+// AfterFunc instead.
 //   ContextWatch watch(ctx, &Interrupt, &worker);
 //   worker.Run();
 //   if (!watch.Stop()) { /* Interrupt(&worker) ran, and has returned */ }
@@ -162,7 +164,9 @@ class ContextWatch {
   bool stopped_ = false;                // Stop was called
   Link links_[kInlineFlags];
   int num_links_ = 0;
-  AfterFuncHandle fallback_;  // deadlines and deep chains
+  uint64_t timer_ = 0;                     // the deadline timer entry, if any
+  std::atomic<bool> timer_done_{false};  // the timer entry ran and no longer touches the watch
+  AfterFuncHandle fallback_;  // chains of more than kInlineFlags flags
   bool uses_fallback_ = false;
 };
 

@@ -290,6 +290,42 @@ TEST_CASE("ContextWatch fires at the deadline and through long chains",
   CHECK_FALSE(deep_watch.Stop());
 }
 
+TEST_CASE("ContextWatch stopped before its deadline never runs; racing deadlines run once",
+          "[api][context][watch]") {
+  Counter counter;
+  {
+    ContextWatch watch(Context().WithTimeout(absl::Milliseconds(5)), &Counter::Count, &counter);
+    CHECK(watch.Stop());
+  }
+  absl::SleepFor(absl::Milliseconds(20));
+  CHECK(counter.runs.load() == 0);
+
+  // Deadlines that pass while watches register and stop, on several threads.
+  std::atomic<int> runs{0};
+  std::atomic<int> stopped{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 2000; ++i) {
+        const Context ctx = Context().WithTimeout(absl::Microseconds(i % 50));
+        Counter each;
+        ContextWatch watch(ctx, &Counter::Count, &each);
+        if (i % 3 == 0) absl::SleepFor(absl::Microseconds(20));
+        if (watch.Stop()) {
+          stopped.fetch_add(1);
+          CHECK(each.runs.load() == 0);
+        } else {
+          runs.fetch_add(1);
+          CHECK(each.runs.load() == 1);
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  CHECK(runs.load() + stopped.load() == 8000);
+  CHECK(runs.load() > 0);
+}
+
 TEST_CASE("ContextWatch Stop returns only after a running function has returned",
           "[api][context][watch]") {
   struct Slow {
