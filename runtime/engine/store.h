@@ -69,7 +69,8 @@ struct StoreOptions {
   // for as long as the call runs; the call returns sys::ExitError(code). Compiled code notices
   // only at its interrupt polls, so the instances must have been compiled with
   // CompileOptions::interrupt_checks: without polls, the call runs to its end (and the
-  // instance is closed all the same). Costs one AfterFunc registration per call.
+  // instance is closed all the same). Costs one ContextWatch registration per call (about
+  // 60 ns; about 180 ns when the context has a deadline).
   bool close_on_context_done = false;
 };
 
