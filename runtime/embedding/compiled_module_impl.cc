@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "runtime/definitions/definitions.h"
+#include "runtime/instance/host_definitions.h"
 
 namespace kiln::embedding {
 
@@ -53,50 +54,28 @@ std::vector<const api::CustomSection*> WasmCompiledModule::CustomSections() cons
 
 // -- HostCompiledModule ----------------------------------------------------------------------
 
-// Definition describes one host function as the builder defined it.
-class HostCompiledModule::Definition final : public api::FunctionDefinition {
- public:
-  Definition(const std::string& module_name, uint32_t index, const HostFunctionSpec& spec)
-      : module_name_(module_name),
-        index_(index),
-        export_names_({spec.export_name}),
-        name_(spec.name),
-        debug_name_(runtime::FunctionDebugName(module_name, spec.name, index)),
-        spec_(spec) {}
+namespace {
 
-  absl::string_view ModuleName() const override { return module_name_; }
-  uint32_t Index() const override { return index_; }
-  std::optional<api::ImportName> Import() const override { return std::nullopt; }
-  absl::Span<const std::string> ExportNames() const override { return export_names_; }
-  absl::string_view Name() const override { return name_; }
-  absl::string_view DebugName() const override { return debug_name_; }
-  api::HostImplementation Host() const override {
-    if (auto* fn = std::get_if<std::shared_ptr<api::HostModuleFunction>>(&spec_.impl)) {
-      return static_cast<const api::HostModuleFunction*>(fn->get());
-    }
-    return static_cast<const api::HostFunction*>(
-        std::get<std::shared_ptr<api::HostFunction>>(spec_.impl).get());
+// HostImplementationOf is the implementation a builder's function spec holds.
+api::HostImplementation HostImplementationOf(const HostFunctionSpec& spec) {
+  if (auto* fn = std::get_if<std::shared_ptr<api::HostModuleFunction>>(&spec.impl)) {
+    return static_cast<const api::HostModuleFunction*>(fn->get());
   }
-  absl::Span<const api::ValueType> ParamTypes() const override { return spec_.params; }
-  absl::Span<const std::string> ParamNames() const override { return spec_.param_names; }
-  absl::Span<const api::ValueType> ResultTypes() const override { return spec_.results; }
-  absl::Span<const std::string> ResultNames() const override { return spec_.result_names; }
+  return static_cast<const api::HostFunction*>(
+      std::get<std::shared_ptr<api::HostFunction>>(spec.impl).get());
+}
 
- private:
-  std::string module_name_;
-  uint32_t index_;
-  std::vector<std::string> export_names_;
-  std::string name_;
-  std::string debug_name_;
-  const HostFunctionSpec& spec_;
-};
+}  // namespace
 
 HostCompiledModule::HostCompiledModule(const void* owner, std::string name,
                                        std::vector<HostFunctionSpec> functions)
     : CompiledModuleBase(owner), name_(std::move(name)), functions_(std::move(functions)) {
   for (size_t i = 0; i < functions_.size(); ++i) {
-    definitions_.push_back(
-        std::make_unique<Definition>(name_, static_cast<uint32_t>(i), functions_[i]));
+    const HostFunctionSpec& spec = functions_[i];
+    // The same definition an instance of this module reports (runtime/instance).
+    definitions_.push_back(std::make_unique<runtime::HostFunctionDefinition>(
+        name_, static_cast<uint32_t>(i), spec.export_name, spec.name, HostImplementationOf(spec),
+        spec.params, spec.results, spec.param_names, spec.result_names));
   }
 }
 

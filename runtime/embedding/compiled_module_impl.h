@@ -90,10 +90,9 @@ class HostCompiledModule final : public CompiledModuleBase {
   runtime::HostModule MakeHostModule(const std::string& instance_name) const;
 
  private:
-  class Definition;
   std::string name_;
   std::vector<HostFunctionSpec> functions_;
-  std::vector<std::unique_ptr<Definition>> definitions_;
+  std::vector<std::unique_ptr<api::FunctionDefinition>> definitions_;
 };
 
 }  // namespace kiln::embedding
