@@ -7,16 +7,26 @@
 
 namespace kiln {
 
+namespace {
+
+// RawImplementation is what impl_ holds for a raw function: a null pointer leaves the function
+// without an implementation, which Compile rejects.
+template <typename Fn>
+std::variant<std::monostate, std::shared_ptr<api::HostModuleFunction>,
+             std::shared_ptr<api::HostFunction>>
+RawImplementation(std::shared_ptr<Fn> fn) {
+  if (fn) return fn;
+  return std::monostate();
+}
+
+}  // namespace
+
 HostFunctionBuilder& HostFunctionBuilder::WithHostFunction(std::shared_ptr<api::HostFunction> fn,
                                                            std::vector<api::ValueType> params,
                                                            std::vector<api::ValueType> results) {
   params_ = std::move(params);
   results_ = std::move(results);
-  if (fn) {
-    impl_ = std::move(fn);
-  } else {
-    impl_ = std::monostate();
-  }
+  impl_ = RawImplementation(std::move(fn));
   return *this;
 }
 
@@ -25,11 +35,7 @@ HostFunctionBuilder& HostFunctionBuilder::WithHostModuleFunction(
     std::vector<api::ValueType> results) {
   params_ = std::move(params);
   results_ = std::move(results);
-  if (fn) {
-    impl_ = std::move(fn);
-  } else {
-    impl_ = std::monostate();
-  }
+  impl_ = RawImplementation(std::move(fn));
   return *this;
 }
 
