@@ -8,6 +8,7 @@
 #include "catch2/catch.hpp"
 #include "runtime/embedding/instance_config.h"
 #include "runtime/embedding/testing/wat_binaries.h"
+#include "runtime/engine/testing/wat_instances.h"
 #include "testing/status_matchers.h"
 
 namespace kiln {
@@ -15,6 +16,7 @@ namespace {
 
 using embedding::testing::AppendCustomSection;
 using embedding::testing::WatToWasm;
+using runtime::testing::CallU32;
 using testing::IsOk;
 using testing::StatusIs;
 
@@ -22,17 +24,6 @@ constexpr absl::string_view kAdd = R"((module $math
   (func $add (export "add") (param $a i32) (param $b i32) (result i32)
     (i32.add (local.get $a) (local.get $b)))
   (memory (export "mem") 1 2)))";
-
-uint32_t CallU32(api::Module* module, absl::string_view name, std::vector<uint64_t> params) {
-  REQUIRE(module != nullptr);
-  api::Function* function = module->ExportedFunction(name);
-  REQUIRE(function != nullptr);
-  absl::StatusOr<std::vector<uint64_t>> results = function->Call(Context(), params);
-  INFO(results.status());
-  REQUIRE(results.ok());
-  REQUIRE(results->size() == 1);
-  return api::DecodeU32((*results)[0]);
-}
 
 TEST_CASE("a runtime compiles, instantiates and calls a module, then closes it",
           "[embedding][runtime]") {

@@ -37,6 +37,7 @@ api::Module* InstantiateWat(Store& store, absl::string_view wat, absl::string_vi
 }
 
 uint32_t CallU32(api::Module* module, absl::string_view name, std::vector<uint64_t> params) {
+  REQUIRE(module != nullptr);
   api::Function* function = module->ExportedFunction(name);
   REQUIRE(function != nullptr);
   absl::StatusOr<std::vector<uint64_t>> results = function->Call(Context(), params);
