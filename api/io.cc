@@ -48,6 +48,7 @@ class DiscardWriter final : public Writer {
 class FdReader final : public Reader {
  public:
   explicit FdReader(int fd) : fd_(fd) {}
+  int HostFd() const override { return fd_; }
   absl::StatusOr<size_t> Read(absl::Span<uint8_t> buffer) override {
     while (true) {
       ssize_t n = read(fd_, buffer.data(), buffer.size());
@@ -63,6 +64,7 @@ class FdReader final : public Reader {
 class FdWriter final : public Writer {
  public:
   explicit FdWriter(int fd) : fd_(fd) {}
+  int HostFd() const override { return fd_; }
   absl::StatusOr<size_t> Write(absl::Span<const uint8_t> data) override {
     size_t done = 0;
     while (done < data.size()) {

@@ -33,6 +33,11 @@ class Reader {
   // Read fills up to buffer.size() bytes and returns how many it wrote; zero means the end of
   // the input (for a non-empty buffer). An error is an I/O failure.
   virtual absl::StatusOr<size_t> Read(absl::Span<uint8_t> buffer) = 0;
+
+  // HostFd is the host file descriptor this reader reads, or -1 when it is not one. WASI uses
+  // it to tell the guest what its stdin really is (a terminal, a pipe, a file) and to wait for
+  // input in poll_oneoff; a reader without one is always ready.
+  virtual int HostFd() const { return -1; }
 };
 
 // Writer is a sink of bytes.
@@ -42,6 +47,9 @@ class Writer {
 
   // Write consumes all of `data` and returns data.size(), or an error when it could not.
   virtual absl::StatusOr<size_t> Write(absl::Span<const uint8_t> data) = 0;
+
+  // HostFd is the host file descriptor this writer writes, or -1 (see Reader::HostFd).
+  virtual int HostFd() const { return -1; }
 };
 
 // NewEmptyReader returns a Reader that is always at its end (a module's default stdin).

@@ -28,6 +28,7 @@
 #include "api/core_features.h"      // IWYU pragma: export
 #include "api/custom_section.h"     // IWYU pragma: export
 #include "api/definitions.h"        // IWYU pragma: export
+#include "api/fs_config.h"          // IWYU pragma: export
 #include "api/function.h"           // IWYU pragma: export
 #include "api/global.h"             // IWYU pragma: export
 #include "api/host_module_builder.h"  // IWYU pragma: export

@@ -49,6 +49,18 @@ ModuleConfig ModuleConfig::WithEnv(std::string key, std::string value) const {
   return copy;
 }
 
+ModuleConfig ModuleConfig::WithFSConfig(FSConfig fs_config) const {
+  ModuleConfig copy = *this;
+  copy.fs_config_ = std::move(fs_config);
+  return copy;
+}
+
+ModuleConfig ModuleConfig::WithPreopenedSocket(int host_fd) const {
+  ModuleConfig copy = *this;
+  copy.preopened_sockets_.push_back(host_fd);
+  return copy;
+}
+
 ModuleConfig ModuleConfig::WithStdin(std::shared_ptr<Reader> stdin_reader) const {
   ModuleConfig copy = *this;
   copy.stdin_ = stdin_reader ? std::move(stdin_reader) : NewEmptyReader();

@@ -15,8 +15,7 @@
 // reading (api/clock.h), sleep and yield that return at once, and a random source seeded with
 // a constant. Opt in to the host with the Sys* methods and fd readers/writers (api/io.h).
 //
-// The file system (wazero's WithFS / WithFSConfig) is not configured here yet: it arrives with
-// WASI, which reads everything else from this config.
+// The file system is off unless WithFSConfig mounts host directories (api/fs_config.h).
 #ifndef KILN_API_MODULE_CONFIG_H_
 #define KILN_API_MODULE_CONFIG_H_
 
@@ -28,6 +27,7 @@
 
 #include "absl/strings/string_view.h"
 #include "api/clock.h"
+#include "api/fs_config.h"
 #include "api/io.h"
 
 namespace kiln {
@@ -92,6 +92,16 @@ class ModuleConfig {
   // real randomness. nullptr restores the deterministic default.
   ModuleConfig WithRandSource(std::shared_ptr<Reader> rand_source) const;
 
+  // WithFSConfig sets the host directories the guest sees as WASI preopens (default: none).
+  // InstantiateModule rejects a mount whose host directory does not exist.
+  ModuleConfig WithFSConfig(FSConfig fs_config) const;
+
+  // WithPreopenedSocket gives the guest the host socket `host_fd` (typically a listening TCP
+  // socket) as a WASI preopen, numbered after the directory mounts, for sock_accept,
+  // sock_recv, sock_send and sock_shutdown. Each instance uses its own duplicate of it; the
+  // embedder keeps ownership of `host_fd`. Without any, the sock_* functions report errors.
+  ModuleConfig WithPreopenedSocket(int host_fd) const;
+
   // ForInstance returns this config with fresh state for every default that has any: the
   // fake clocks restart and the default random source restarts from its seed. Runtime calls
   // it once per instantiation, so each instance sees the same deterministic sequence; a clock
@@ -117,6 +127,8 @@ class ModuleConfig {
   const Nanosleep& nanosleep() const { return nanosleep_; }
   const Osyield& osyield() const { return osyield_; }
   const std::shared_ptr<Reader>& rand_source() const { return rand_source_; }
+  const FSConfig& fs_config() const { return fs_config_; }
+  const std::vector<int>& preopened_sockets() const { return preopened_sockets_; }
 
  private:
   bool has_name_ = false;
@@ -137,6 +149,8 @@ class ModuleConfig {
   Osyield osyield_;
   std::shared_ptr<Reader> rand_source_;
   bool default_rand_source_ = true;
+  FSConfig fs_config_;
+  std::vector<int> preopened_sockets_;
 };
 
 // NewModuleConfig returns the default configuration described at the top of this file.

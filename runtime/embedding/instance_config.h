@@ -11,6 +11,7 @@
 
 #include <memory>
 
+#include "absl/functional/function_ref.h"
 #include "api/module.h"
 #include "api/module_config.h"
 
@@ -21,10 +22,18 @@ namespace kiln::embedding {
 // Thread-safe.
 std::shared_ptr<const ModuleConfig> InstanceConfigOf(const api::Module& module);
 
+// InstanceStateOf returns the state that the host module identified by `key` keeps for the
+// calling instance `module` (WASI keeps its file descriptor table this way), creating it with
+// `make` on first use. Returns nullptr, without calling `make`, when `module` has no recorded
+// config. The state lives as long as the config: until the Runtime that made `module` is
+// destroyed. Thread-safe; `make` runs under the registry lock, so it must not call back here.
+std::shared_ptr<void> InstanceStateOf(const api::Module& module, const void* key,
+                                      absl::FunctionRef<std::shared_ptr<void>()> make);
+
 // RecordInstanceConfig remembers `config` for `module` until ForgetInstanceConfig.
 void RecordInstanceConfig(const api::Module* module, std::shared_ptr<const ModuleConfig> config);
 
-// ForgetInstanceConfig drops what was recorded for `module`.
+// ForgetInstanceConfig drops what was recorded for `module`, its instance states included.
 void ForgetInstanceConfig(const api::Module* module);
 
 }  // namespace kiln::embedding

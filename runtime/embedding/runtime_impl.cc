@@ -1,5 +1,7 @@
 #include "runtime/embedding/runtime_impl.h"
 
+#include <sys/stat.h>
+
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -23,6 +25,13 @@ absl::Status CheckEnv(const ModuleConfig& config) {
     if (absl::StrContains(value, '\0')) {
       return absl::InvalidArgumentError(
           absl::StrCat("environ value of ", key, " must not contain NUL"));
+    }
+  }
+  for (const FSConfig::DirMount& mount : config.fs_config().mounts()) {
+    struct stat st;
+    if (stat(mount.host_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      return absl::InvalidArgumentError(absl::StrCat("cannot mount \"", mount.host_dir, "\" at \"",
+                                                     mount.guest_path, "\": not a directory"));
     }
   }
   return absl::OkStatus();
