@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Bazel's entry point for //testing/wasi_testsuite:wasi_testsuite_test: runs run.py (which says
+# what it checks) on the kiln binary from the runfiles. The suite comes from
+# KILN_WASI_TESTSUITE_DIR (.bazelrc passes it with --test_env) or is found beside the checkout;
+# without it the test fails. Extra arguments (e.g. --filter, from `bazel test --test_arg=`) go
+# to run.py.
+set -euo pipefail
+exec python3 testing/wasi_testsuite/run.py --kiln tools/kiln "$@"
