@@ -1,8 +1,9 @@
 // The kiln command line. Subcommands:
-//   kiln run [--cache-dir DIR] [--timeout DURATION] MODULE [ARGS...]
-//   kiln run [--cache-dir DIR] [--timeout DURATION] --invoke NAME [ARGS...] MODULE
-//                           run a module's `_start`, or call one export and print its results
-//                           (tools/run.h)
+//   kiln run [WASI FLAGS] [--cache-dir DIR] [--timeout DURATION] MODULE [ARGS...]
+//   kiln run [WASI FLAGS] [--cache-dir DIR] [--timeout DURATION] --invoke NAME [ARGS...] MODULE
+//                           run a module's `_start`, or call one export and print its results;
+//                           WASI FLAGS: --dir HOST[:GUEST][:ro], --env KEY=VALUE,
+//                           --env-inherit, --argv0 NAME (tools/run.h)
 //   kiln compile --cache-dir DIR [--close-on-context-done] [--opt-level N] MODULE...
 //                           compile modules into a compilation cache directory
 //                           (tools/precompile.h)
@@ -38,10 +39,14 @@ constexpr absl::string_view kUsage =
     "usage: kiln <command> [arguments]\n"
     "\n"
     "commands:\n"
-    "  run [--cache-dir DIR] [--timeout DURATION] MODULE [ARGS...]\n"
-    "                     instantiate MODULE and run its _start function\n"
-    "  run [--cache-dir DIR] [--timeout DURATION] --invoke NAME [ARGS...] MODULE\n"
+    "  run [WASI FLAGS] [--cache-dir DIR] [--timeout DURATION] MODULE [ARGS...]\n"
+    "                     instantiate MODULE and run its _start function (a WASI command)\n"
+    "  run [WASI FLAGS] [--cache-dir DIR] [--timeout DURATION] --invoke NAME [ARGS...] MODULE\n"
     "                     call the export NAME with ARGS and print its results, one per line\n"
+    "      WASI FLAGS: --dir HOST[:GUEST][:ro]  mount a host directory (repeatable)\n"
+    "                  --env KEY=VALUE          set an environment variable (repeatable)\n"
+    "                  --env-inherit            pass kiln's own environment\n"
+    "                  --argv0 NAME             the guest's argv[0] (default: MODULE)\n"
     "  compile --cache-dir DIR [--close-on-context-done] [--opt-level N] MODULE...\n"
     "                     compile modules into a compilation cache directory ahead of time\n"
     "  cache explain FILE [--interrupt-checks] [--opt-level N] [--module MODULE]\n"

@@ -182,7 +182,17 @@ grep -q "^kiln: $tmp/invalid.wasm: type mismatch" "$tmp/err" || fail "invalid: $
 expect_exit 2 "$kiln" run
 expect_exit 2 "$kiln" run --frobnicate "$tmp/math.wat"
 grep -q "unknown option --frobnicate" "$tmp/err" || fail "unknown option: $(cat "$tmp/err")"
-expect_exit 2 "$kiln" run "$tmp/math.wat" --invoke
+expect_exit 2 "$kiln" run --invoke
+# After the module, arguments are the guest's: math.wat has no _start, so nothing runs.
+expect_exit 0 "$kiln" run "$tmp/math.wat" --invoke
+# A --dir that is not a directory is a command-line mistake, found before anything runs.
+expect_exit 2 "$kiln" run --dir "$tmp/no_such_dir" "$tmp/start_ok.wat"
+[[ "$(cat "$tmp/err")" == "kiln: --dir $tmp/no_such_dir: No such file or directory" ]] ||
+  fail "--dir missing: $(cat "$tmp/err")"
+expect_exit 2 "$kiln" run --dir "$tmp/math.wat:/m" "$tmp/start_ok.wat"
+grep -qx "kiln: --dir $tmp/math.wat: not a directory" "$tmp/err" || fail "--dir file: $(cat "$tmp/err")"
+expect_exit 2 "$kiln" run --dir "::/guest" "$tmp/start_ok.wat"
+expect_exit 2 "$kiln" run --env "=x" "$tmp/start_ok.wat"
 
 # --timeout stops a guest that does not return; the exit code is the low byte of the reserved
 # deadline exit code (0xefffffff), and the one line says why.

@@ -2,9 +2,15 @@
 // API (api/kiln.h), reporting errors and exit codes the way a shell user expects.
 #include "tools/run.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -42,15 +48,46 @@ int ExitCodeFor(absl::string_view file, const absl::Status& status) {
   return kExitFailure;
 }
 
+std::vector<std::string> HostEnviron() {
+  std::vector<std::string> entries;
+  for (char** entry = environ; *entry != nullptr; ++entry) entries.emplace_back(*entry);
+  return entries;
+}
+
+// CheckDirMounts reports a --dir whose host directory does not exist (or is not a directory)
+// before anything runs: otherwise the guest would only see a missing preopen.
+bool CheckDirMounts(const RunOptions& options) {
+  bool ok = true;
+  for (const RunOptions::DirMount& mount : options.dirs) {
+    struct stat info;
+    if (::stat(mount.host_dir.c_str(), &info) != 0) {
+      ReportError(absl::StrCat("--dir ", mount.host_dir), std::strerror(errno));
+      ok = false;
+    } else if (!S_ISDIR(info.st_mode)) {
+      ReportError(absl::StrCat("--dir ", mount.host_dir), "not a directory");
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 // CommandLineModuleConfig lets the guest see the host the way a program run from a shell
 // does: its arguments, stdio, real clocks and real randomness (the library's defaults are
 // sandboxed instead).
 ModuleConfig CommandLineModuleConfig(const RunOptions& options) {
-  std::vector<std::string> guest_args = {options.module};
+  std::vector<std::string> guest_args = {options.argv0.value_or(options.module)};
   if (!options.invoke)
     guest_args.insert(guest_args.end(), options.args.begin(), options.args.end());
-  return NewModuleConfig()
-      .WithArgs(std::move(guest_args))
+  FSConfig fs_config = NewFSConfig();
+  for (const RunOptions::DirMount& mount : options.dirs) {
+    fs_config = mount.read_only ? fs_config.WithReadOnlyDirMount(mount.host_dir, mount.guest_path)
+                                : fs_config.WithDirMount(mount.host_dir, mount.guest_path);
+  }
+  ModuleConfig config = NewModuleConfig();
+  for (auto& [key, value] : GuestEnvironment(options, HostEnviron()))
+    config = config.WithEnv(std::move(key), std::move(value));
+  return config.WithArgs(std::move(guest_args))
+      .WithFSConfig(std::move(fs_config))
       .WithStdin(NewFdReader(0))
       .WithStdout(NewFdWriter(1))
       .WithStderr(NewFdWriter(2))
@@ -75,42 +112,126 @@ int ProcessExitCode(uint32_t guest_exit_code) {
   return low_byte == 0 ? kExitFailure : low_byte;
 }
 
+absl::StatusOr<RunOptions::DirMount> ParseDirMount(absl::string_view value) {
+  RunOptions::DirMount mount;
+  absl::string_view rest = value;
+  if (absl::EndsWith(rest, ":ro")) {
+    mount.read_only = true;
+    rest.remove_suffix(3);
+  }
+  // wasmtime's HOST::GUEST, else HOST:GUEST (a trailing ":ro" was the read-only flag).
+  size_t split = rest.find("::");
+  size_t separator_size = 2;
+  if (split == absl::string_view::npos) {
+    split = rest.find(':');
+    separator_size = 1;
+  }
+  if (split == absl::string_view::npos) {
+    mount.host_dir = std::string(rest);
+    mount.guest_path = mount.host_dir;
+  } else {
+    mount.host_dir = std::string(rest.substr(0, split));
+    mount.guest_path = std::string(rest.substr(split + separator_size));
+  }
+  if (mount.host_dir.empty() || mount.guest_path.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--dir ", value, ": expected HOST, HOST:GUEST or HOST::GUEST, optionally with :ro"));
+  }
+  return mount;
+}
+
+std::vector<std::pair<std::string, std::string>> GuestEnvironment(
+    const RunOptions& options, const std::vector<std::string>& host_environ) {
+  std::vector<std::pair<std::string, std::string>> env;
+  absl::flat_hash_map<std::string, size_t> index_of_key;
+  auto set = [&](absl::string_view key, absl::string_view value, bool replace) {
+    auto [it, inserted] = index_of_key.try_emplace(std::string(key), env.size());
+    if (inserted) {
+      env.emplace_back(std::string(key), std::string(value));
+    } else if (replace) {
+      env[it->second].second = std::string(value);
+    }
+  };
+  // The host's value of `key` as getenv would find it: the first entry.
+  auto host_value = [&](absl::string_view key) -> std::optional<absl::string_view> {
+    for (absl::string_view entry : host_environ) {
+      if (absl::StartsWith(entry, key) && entry.size() > key.size() && entry[key.size()] == '=')
+        return entry.substr(key.size() + 1);
+    }
+    return std::nullopt;
+  };
+  if (options.env_inherit) {
+    for (absl::string_view entry : host_environ) {
+      const size_t eq = entry.find('=');
+      if (eq == absl::string_view::npos || eq == 0) continue;  // WASI needs KEY=VALUE
+      set(entry.substr(0, eq), entry.substr(eq + 1), /*replace=*/false);
+    }
+  }
+  for (absl::string_view entry : options.env) {
+    const size_t eq = entry.find('=');
+    if (eq != absl::string_view::npos) {
+      set(entry.substr(0, eq), entry.substr(eq + 1), /*replace=*/true);
+    } else if (std::optional<absl::string_view> value = host_value(entry)) {
+      set(entry, *value, /*replace=*/true);
+    }
+  }
+  return env;
+}
+
 absl::Status ParseRunArgs(const std::vector<std::string>& args, RunOptions* options) {
   std::vector<std::string> operands;
   bool options_done = false;  // after "--", everything is an operand
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    // A value given as the next argument, for "--flag VALUE".
-    auto next_value = [&](absl::string_view flag) -> absl::StatusOr<std::string> {
-      if (i + 1 >= args.size())
-        return absl::InvalidArgumentError(absl::StrCat(flag, " needs a value"));
-      return args[++i];
-    };
     if (options_done || !absl::StartsWith(arg, "--")) {
       operands.push_back(arg);
-    } else if (arg == "--") {
+      // Without --invoke the first operand is the module and the rest are the guest's, even
+      // when they look like kiln's options (`kiln run prog.wasm --help`).
+      if (!options->invoke) options_done = true;
+      continue;
+    }
+    if (arg == "--") {
       options_done = true;
-    } else if (arg == "--cache-dir" || absl::StartsWith(arg, "--cache-dir=")) {
-      absl::StatusOr<std::string> value =
-          arg == "--cache-dir" ? next_value(arg) : arg.substr(std::string("--cache-dir=").size());
-      if (!value.ok()) return value.status();
-      if (value->empty()) return absl::InvalidArgumentError("--cache-dir needs a directory");
-      options->cache_dir = *value;
-    } else if (arg == "--timeout" || absl::StartsWith(arg, "--timeout=")) {
-      absl::StatusOr<std::string> value =
-          arg == "--timeout" ? next_value(arg) : arg.substr(std::string("--timeout=").size());
-      if (!value.ok()) return value.status();
+      continue;
+    }
+    if (arg == "--env-inherit") {
+      options->env_inherit = true;
+      continue;
+    }
+    // Every other option takes a value, as "--flag VALUE" or "--flag=VALUE".
+    const size_t eq = arg.find('=');
+    const std::string flag = arg.substr(0, eq);
+    std::string value;
+    if (eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+    } else if (flag == "--cache-dir" || flag == "--timeout" || flag == "--invoke" ||
+               flag == "--dir" || flag == "--env" || flag == "--argv0") {
+      if (i + 1 >= args.size())
+        return absl::InvalidArgumentError(absl::StrCat(flag, " needs a value"));
+      value = args[++i];
+    }
+    if (flag == "--cache-dir") {
+      if (value.empty()) return absl::InvalidArgumentError("--cache-dir needs a directory");
+      options->cache_dir = value;
+    } else if (flag == "--timeout") {
       absl::Duration timeout;
-      if (!absl::ParseDuration(*value, &timeout) || timeout <= absl::ZeroDuration()) {
+      if (!absl::ParseDuration(value, &timeout) || timeout <= absl::ZeroDuration()) {
         return absl::InvalidArgumentError(
-            absl::StrCat("--timeout ", *value, ": not a positive duration such as 500ms or 2s"));
+            absl::StrCat("--timeout ", value, ": not a positive duration such as 500ms or 2s"));
       }
       options->timeout = timeout;
-    } else if (arg == "--invoke" || absl::StartsWith(arg, "--invoke=")) {
-      absl::StatusOr<std::string> value =
-          arg == "--invoke" ? next_value(arg) : arg.substr(std::string("--invoke=").size());
-      if (!value.ok()) return value.status();
-      options->invoke = *value;
+    } else if (flag == "--invoke") {
+      options->invoke = value;
+    } else if (flag == "--dir") {
+      absl::StatusOr<RunOptions::DirMount> mount = ParseDirMount(value);
+      if (!mount.ok()) return mount.status();
+      options->dirs.push_back(*std::move(mount));
+    } else if (flag == "--env") {
+      if (value.empty() || value[0] == '=')
+        return absl::InvalidArgumentError(absl::StrCat("--env ", value, ": expected KEY=VALUE"));
+      options->env.push_back(value);
+    } else if (flag == "--argv0") {
+      options->argv0 = value;
     } else {
       return absl::InvalidArgumentError(absl::StrCat("unknown option ", arg));
     }
@@ -137,6 +258,8 @@ absl::Status ParseRunArgs(const std::vector<std::string>& args, RunOptions* opti
 int RunModule(const RunOptions& options) {
   absl::StatusOr<std::vector<uint8_t>> bytes = ReadModuleBytes(options.module);
   if (!bytes.ok()) return ExitCodeFor(options.module, bytes.status());
+
+  if (!CheckDirMounts(options)) return kExitUsage;
 
   const Context ctx = Context::Background();
   // --timeout needs code that polls for interruption.
