@@ -11,11 +11,25 @@ packages=(
   catch2            # Catch2 v2 single header
   wabt              # wat2wasm / wast2json, to cross-check the text encoder
   clang             # libFuzzer for the fuzz targets (tagged manual)
-  python3           # developer scripts
+  python3           # developer scripts, the WASI program checks
+  nodejs            # node:wasi: fetch-npm-programs.sh unpacks Yosys's share files, and
+  npm               # //bench:wasi_programs_bench compares against Node (npm pack fetches)
 )
+
+# provided_by PACKAGE: a command that, when present, means PACKAGE's job is already done by
+# something else. NodeSource's nodejs bundles npm and conflicts with Debian's npm package, so
+# asking apt for npm there would fail.
+provided_by() {
+  case $1 in
+    nodejs) echo node ;;
+    npm) echo npm ;;
+  esac
+}
 
 missing=()
 for p in "${packages[@]}"; do
+  command_name=$(provided_by "$p")
+  if [[ -n "$command_name" ]] && command -v "$command_name" >/dev/null; then continue; fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi
