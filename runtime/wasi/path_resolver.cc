@@ -1,0 +1,252 @@
+// Path resolution inside a mount: kiln walks the components itself (see path_resolver.h).
+#include "runtime/wasi/path_resolver.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <deque>
+#include <vector>
+
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace kiln::wasi {
+
+void UniqueFd::Reset() {
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
+}
+
+std::string ResolvedPath::PathInMount() const {
+  if (name == ".") return parent_path;
+  if (parent_path.empty()) return name;
+  return parent_path + "/" + name;
+}
+
+namespace {
+
+// OpenBeneathByComponents is OpenBeneath for kernels without openat2: every directory on the
+// way is opened with O_NOFOLLOW | O_DIRECTORY relative to the previous one.
+int OpenBeneathByComponents(int root_fd, absl::string_view relative_path, int flags) {
+  std::vector<std::string> components =
+      absl::StrSplit(relative_path, '/', absl::SkipEmpty());
+  if (components.empty()) return openat(root_fd, ".", flags | O_CLOEXEC);
+  UniqueFd current;
+  int dir_fd = root_fd;
+  for (size_t i = 0; i + 1 < components.size(); ++i) {
+    int next = openat(dir_fd, components[i].c_str(),
+                      O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (next < 0) return -1;
+    current = UniqueFd(next);
+    dir_fd = next;
+  }
+  return openat(dir_fd, components.back().c_str(), flags | O_NOFOLLOW | O_CLOEXEC);
+}
+
+// Walk is the directory the resolution is at: its canonical path below the mount root as a
+// stack of names, with a descriptor for each level opened when first needed.
+class Walk {
+ public:
+  explicit Walk(int root_fd) : root_fd_(root_fd) {}
+
+  size_t depth() const { return names_.size(); }
+
+  // EnterUnopened descends into `name` without opening it (the base path, already canonical).
+  void EnterUnopened(std::string name) {
+    names_.push_back(std::move(name));
+    fds_.emplace_back();
+  }
+
+  // Enter descends into the directory `name` of the current one: `notdir` when it is not a
+  // directory (a symlink included, which callers have expanded before).
+  Errno Enter(const std::string& name) {
+    int parent = -1;
+    if (Errno e = Current(&parent); e != Errno::kSuccess) return e;
+    int fd = openat(parent, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return ErrnoFromHost(errno);
+    names_.push_back(name);
+    fds_.emplace_back(fd);
+    return Errno::kSuccess;
+  }
+
+  void Leave() {
+    names_.pop_back();
+    fds_.pop_back();
+  }
+
+  void LeaveToRoot() {
+    names_.clear();
+    fds_.clear();
+  }
+
+  // Current returns a descriptor of the current directory (owned by the walk).
+  Errno Current(int* fd) {
+    if (names_.empty()) {
+      *fd = root_fd_;
+      return Errno::kSuccess;
+    }
+    if (fds_.back().get() < 0) {
+      int opened = OpenBeneath(root_fd_, Path(), O_PATH | O_DIRECTORY);
+      if (opened < 0) return ErrnoFromHost(errno);
+      fds_.back() = UniqueFd(opened);
+    }
+    *fd = fds_.back().get();
+    return Errno::kSuccess;
+  }
+
+  // TakeCurrent moves the current directory's descriptor into `out` (owning it unless it is
+  // the mount root).
+  Errno TakeCurrent(ResolvedPath* out) {
+    int fd = -1;
+    if (Errno e = Current(&fd); e != Errno::kSuccess) return e;
+    if (!names_.empty()) out->parent_owned = std::move(fds_.back());
+    out->parent_fd = fd;
+    out->parent_path = Path();
+    return Errno::kSuccess;
+  }
+
+  const std::string& TopName() const { return names_.back(); }
+
+  std::string Path() const { return absl::StrJoin(names_, "/"); }
+
+ private:
+  int root_fd_;
+  std::vector<std::string> names_;
+  std::vector<UniqueFd> fds_;
+};
+
+// ReadLink reads the target of the symlink `name` in `dir_fd`. Returns false with errno set
+// when it is not one (EINVAL) or cannot be read.
+bool ReadLink(int dir_fd, const std::string& name, std::string* target) {
+  std::string buffer(256, '\0');
+  while (true) {
+    ssize_t n = readlinkat(dir_fd, name.c_str(), buffer.data(), buffer.size());
+    if (n < 0) return false;
+    if (static_cast<size_t>(n) < buffer.size()) {
+      buffer.resize(static_cast<size_t>(n));
+      *target = std::move(buffer);
+      return true;
+    }
+    buffer.resize(buffer.size() * 2);  // possibly truncated: read again with more room
+  }
+}
+
+// PrependComponents puts the components of `path` in front of `pending`, in order.
+void PrependComponents(absl::string_view path, std::deque<std::string>* pending) {
+  std::vector<std::string> components = absl::StrSplit(path, '/', absl::SkipEmpty());
+  pending->insert(pending->begin(), components.begin(), components.end());
+}
+
+}  // namespace
+
+int OpenBeneath(int root_fd, absl::string_view relative_path, int flags) {
+  std::string path = relative_path.empty() ? "." : std::string(relative_path);
+  struct open_how how = {};
+  how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  long fd = syscall(SYS_openat2, root_fd, path.c_str(), &how, sizeof(how));
+  if (fd >= 0) return static_cast<int>(fd);
+  if (errno != ENOSYS) return -1;
+  return OpenBeneathByComponents(root_fd, relative_path, flags);
+}
+
+Errno ResolvePath(const FileEntry& dir, absl::string_view guest_path, bool follow_final,
+                  ResolvedPath* out) {
+  if (dir.mount == nullptr) return Errno::kNotcapable;
+  return ResolveInMount(dir.mount, dir.path_in_mount, guest_path, follow_final, out);
+}
+
+Errno ResolveInMount(const std::shared_ptr<Mount>& mount, absl::string_view base_path_in_mount,
+                     absl::string_view guest_path, bool follow_final, ResolvedPath* out) {
+  if (guest_path.empty()) return Errno::kNoent;
+  if (guest_path.find('\0') != absl::string_view::npos) return Errno::kInval;
+  if (guest_path.front() == '/') return Errno::kPerm;
+
+  Walk walk(mount->root_fd);
+  for (absl::string_view name : absl::StrSplit(base_path_in_mount, '/', absl::SkipEmpty())) {
+    walk.EnterUnopened(std::string(name));
+  }
+  // ".." may not go above `floor`: the base directory, or the mount root once an absolute
+  // symlink has moved the walk there.
+  size_t floor = walk.depth();
+
+  std::deque<std::string> pending;
+  PrependComponents(guest_path, &pending);
+  bool dir_required = HasTrailingSlash(guest_path);
+  bool ends_in_dot = false;
+  int expansions = 0;
+  std::string final_name;
+
+  while (!pending.empty()) {
+    std::string name = std::move(pending.front());
+    pending.pop_front();
+    bool last = pending.empty();
+    ends_in_dot = false;
+    if (name == ".") {
+      ends_in_dot = last;
+      continue;
+    }
+    if (name == "..") {
+      if (walk.depth() <= floor) return Errno::kPerm;
+      walk.Leave();
+      ends_in_dot = last;
+      continue;
+    }
+    // POSIX follows a final symlink that a trailing slash makes a directory lookup only when
+    // asked to; kiln leaves that decision to the operation (follow_final).
+    if (last && !follow_final) {
+      final_name = std::move(name);
+      break;
+    }
+    int dir_fd = -1;
+    if (Errno e = walk.Current(&dir_fd); e != Errno::kSuccess) return e;
+    std::string target;
+    if (ReadLink(dir_fd, name, &target)) {
+      if (++expansions > kMaxSymlinkExpansions) return Errno::kLoop;
+      if (target.empty()) return Errno::kNoent;
+      if (target.front() == '/') {
+        walk.LeaveToRoot();
+        floor = 0;
+      }
+      if (last && HasTrailingSlash(target)) dir_required = true;
+      PrependComponents(target, &pending);
+      // A target of only "/" (or "/." ...) leaves the walk at the directory it names.
+      if (pending.empty()) ends_in_dot = true;
+      continue;
+    }
+    if (errno == EINVAL || errno == ENOENT) {  // not a symlink, or nothing there yet
+      if (last) {
+        final_name = std::move(name);
+        break;
+      }
+      if (errno == ENOENT) return Errno::kNoent;
+      if (Errno e = walk.Enter(name); e != Errno::kSuccess) return e;
+      continue;
+    }
+    return ErrnoFromHost(errno);
+  }
+
+  out->mount = mount;
+  if (final_name.empty()) {
+    // The path ends at a directory of the walk itself ("a/b/..", ".", "x/" through a link to
+    // "/"): act on it through its parent, or as "." when it is the mount root.
+    dir_required = true;
+    ends_in_dot = true;
+    if (walk.depth() == 0) {
+      final_name = ".";
+    } else {
+      final_name = walk.TopName();
+      walk.Leave();
+    }
+  }
+  if (Errno e = walk.TakeCurrent(out); e != Errno::kSuccess) return e;
+  out->name = std::move(final_name);
+  out->dir_required = dir_required;
+  out->ends_in_dot = ends_in_dot;
+  return Errno::kSuccess;
+}
+
+}  // namespace kiln::wasi
