@@ -190,10 +190,10 @@ Errno GuestBuffers(api::Memory& memory, uint32_t iovs, uint32_t iovs_len,
   if (array_size > std::numeric_limits<uint32_t>::max()) return Errno::kFault;
   std::optional<absl::Span<uint8_t>> array = memory.Read(iovs, static_cast<uint32_t>(array_size));
   if (!array.has_value()) return Errno::kFault;
-  // Copy the array first: it may overlap the buffers it describes.
-  std::vector<uint8_t> records(array->begin(), array->end());
+  // Every record is decoded before any data moves, so a read that lands on the array itself
+  // cannot change which buffers it fills.
   for (uint32_t i = 0; i < iovs_len; ++i) {
-    const uint8_t* record = records.data() + size_t{i} * kIovecSize;
+    const uint8_t* record = array->data() + size_t{i} * kIovecSize;
     uint32_t buf = 0;
     uint32_t len = 0;
     for (int b = 0; b < 4; ++b) {
@@ -210,7 +210,7 @@ Errno GuestBuffers(api::Memory& memory, uint32_t iovs, uint32_t iovs_len,
   return Errno::kSuccess;
 }
 
-// Transfer is one host readv/writev/preadv/pwritev-like call on a batch of buffers.
+// Direction tells TransferHost which way data moves.
 enum class Direction { kRead, kWrite };
 
 // TransferHost moves data between `buffers` and a host descriptor, at `offset` (or the
@@ -328,7 +328,7 @@ Errno ReadOrWrite(WasiCall& call, Direction direction, uint32_t fd, uint32_t iov
   return Errno::kSuccess;
 }
 
-// OffsetParam checks a u64 `filesize` offset fits the host's off_t.
+// OffsetFits tells whether a u64 `filesize` offset fits the host's off_t.
 bool OffsetFits(uint64_t offset) { return offset <= kMaxHostOffset; }
 
 // -- The functions -----------------------------------------------------------------------

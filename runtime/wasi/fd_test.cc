@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -187,6 +188,18 @@ class Guest {
   }
   uint32_t U32(uint32_t at) { return memory().ReadUint32Le(at).value(); }
   uint64_t U64(uint32_t at) { return memory().ReadUint64Le(at).value(); }
+
+  // AddHostFd puts the host descriptor `host_fd` in the fd table (which then owns it).
+  uint32_t AddHostFd(int host_fd, Filetype filetype, uint64_t rights) {
+    auto entry = std::make_unique<FileEntry>();
+    entry->filetype = filetype;
+    entry->host_fd = host_fd;
+    entry->rights_base = rights;
+    absl::MutexLock lock(&state_->mu());
+    uint32_t fd = 0;
+    REQUIRE(state_->fds().Insert(std::move(entry), &fd) == Errno::kSuccess);
+    return fd;
+  }
 
   // AddHostFile opens `path` on the host with `flags` and puts it in the fd table.
   uint32_t AddHostFile(const std::string& path, int flags, uint64_t rights,
@@ -570,6 +583,32 @@ TEST_CASE("fd_close and fd_renumber manage the table", "[wasi][fd]") {
   // stdio can be closed and renumbered too.
   CHECK(guest.Call("fd_close", {2}) == Errno::kSuccess);
   CHECK(guest.Call("fd_write", {2, 0, 1, 60}) == Errno::kBadf);
+}
+
+TEST_CASE("a socket has no position, and writing to a closed peer gives pipe, not SIGPIPE",
+          "[wasi][fd]") {
+  Guest guest(NewModuleConfig());
+  int pair[2];
+  REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0);
+  uint32_t fd = guest.AddHostFd(pair[0], Filetype::kSocketStream, kReadWrite);
+  guest.PutBytes(100, "ping");
+  guest.PutIovecs(0, {{100, 4}});
+  REQUIRE(guest.Call("fd_write", {fd, 0, 1, 60}) == Errno::kSuccess);
+  char received[4];
+  REQUIRE(read(pair[1], received, 4) == 4);
+  CHECK(std::string(received, 4) == "ping");
+  REQUIRE(write(pair[1], "pong", 4) == 4);
+  guest.PutIovecs(0, {{200, 8}});
+  REQUIRE(guest.Call("fd_read", {fd, 0, 1, 60}) == Errno::kSuccess);
+  CHECK(guest.U32(60) == 4);
+  CHECK(guest.GetBytes(200, 4) == "pong");
+  CHECK(guest.Call("fd_seek", {fd, 0, kWhenceCur, 60}) == Errno::kSpipe);
+  CHECK(guest.Call("fd_pread", {fd, 0, 1, 0, 60}) == Errno::kSpipe);
+  REQUIRE(guest.Call("fd_filestat_get", {fd, 300}) == Errno::kSuccess);
+  CHECK(guest.GetBytes(316, 1)[0] == static_cast<char>(Filetype::kSocketStream));
+  close(pair[1]);
+  guest.PutIovecs(0, {{100, 4}});
+  CHECK(guest.Call("fd_write", {fd, 0, 1, 60}) == Errno::kPipe);
 }
 
 // -- directories and preopens -------------------------------------------------------------
