@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the kiln binary the way a user would and checks what it prints and its exit codes:
 # `inspect` on examples/add.wat, `validate` on good and broken modules, `compile --emit=ssa`,
-# `run` (with and without --invoke, traps, bad arguments, --timeout), `compile --cache-dir`, `cache`, `version`,
+# `run` (with and without --invoke, traps, bad arguments, --timeout, WASI commands with --dir,
+# --env, --argv0 and a cache directory), `compile --cache-dir`, `cache`, `version`,
 # and command-line mistakes.
 set -uo pipefail
 
@@ -169,11 +170,11 @@ printf '(module (func (export "_start") unreachable) (func (export "f") (result 
   >"$tmp/start_and_f.wat"
 expect_exit 0 "$kiln" run --invoke f "$tmp/start_and_f.wat"
 [[ "$(cat "$tmp/out")" == "9" ]] || fail "--invoke ran _start: $(cat "$tmp/out") $(cat "$tmp/err")"
-# WASI is not provided yet: the import is reported, not crashed on.
-printf '(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))) (func (export "_start")))\n' \
+# An import WASI does not have is reported in one line, not crashed on.
+printf '(module (import "wasi_snapshot_preview1" "no_such_function" (func (param i32))) (func (export "_start")))\n' \
   >"$tmp/wasi.wat"
 expect_exit 1 "$kiln" run "$tmp/wasi.wat"
-grep -q "^kiln: $tmp/wasi.wat: .*wasi_snapshot_preview1" "$tmp/err" || fail "wasi: $(cat "$tmp/err")"
+grep -q "^kiln: $tmp/wasi.wat: .*no_such_function" "$tmp/err" || fail "wasi: $(cat "$tmp/err")"
 [[ $(wc -l <"$tmp/err") -eq 1 ]] || fail "an import error took more than one line: $(cat "$tmp/err")"
 expect_exit 1 "$kiln" run "$tmp/missing.wasm"
 grep -q "^kiln: $tmp/missing.wasm: cannot open" "$tmp/err" || fail "missing: $(cat "$tmp/err")"
@@ -207,6 +208,159 @@ expect_exit 255 "$kiln" run --timeout=100ms --invoke spin "$tmp/spin.wat"
 expect_exit 0 "$kiln" run --timeout 10s --invoke add "$tmp/math.wat" 1 2
 [[ "$(cat "$tmp/out")" == "3" ]] || fail "a call within the timeout printed: $(cat "$tmp/out")"
 expect_exit 2 "$kiln" run --timeout soon "$tmp/math.wat"
+
+# -- run a WASI command ---------------------------------------------------------------------
+# echo.wat prints its arguments, "--", then its environment, one per line, and exits with
+# its argument count (proc_exit).
+cat >"$tmp/echo.wat" <<'WAT'
+(module
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_get" (func $args_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_sizes_get"
+    (func $environ_sizes_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_get" (func $environ_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 2)
+  (data (i32.const 16) "\n--\n")
+  (func $strlen (param $p i32) (result i32) (local $n i32)
+    (block $done (loop $next
+      (br_if $done (i32.eqz (i32.load8_u (i32.add (local.get $p) (local.get $n)))))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $next)))
+    (local.get $n))
+  (func $write (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 0) (local.get $ptr))
+    (i32.store (i32.const 4) (local.get $len))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func $print_lines (param $count i32) (local $i i32) (local $s i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+      (local.set $s (i32.load (i32.add (i32.const 1024) (i32.shl (local.get $i) (i32.const 2)))))
+      (call $write (local.get $s) (call $strlen (local.get $s)))
+      (call $write (i32.const 16) (i32.const 1))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next))))
+  (func (export "_start")
+    (drop (call $args_sizes_get (i32.const 32) (i32.const 36)))
+    (drop (call $args_get (i32.const 1024) (i32.const 16384)))
+    (call $print_lines (i32.load (i32.const 32)))
+    (call $write (i32.const 17) (i32.const 3))
+    (drop (call $environ_sizes_get (i32.const 40) (i32.const 44)))
+    (drop (call $environ_get (i32.const 1024) (i32.const 16384)))
+    (call $print_lines (i32.load (i32.const 40)))
+    (call $proc_exit (i32.load (i32.const 32)))))
+WAT
+# argv[0] is the module as given; nothing from kiln's environment by default.
+expect_exit 3 env SECRET=1 "$kiln" run "$tmp/echo.wat" one "two words"
+[[ "$(cat "$tmp/out")" == "$tmp/echo.wat"$'\none\ntwo words\n--' ]] || fail "echo: $(cat "$tmp/out")"
+# Arguments after the module that look like kiln's options are the guest's.
+expect_exit 3 "$kiln" run --argv0 prog "$tmp/echo.wat" --env X=1
+[[ "$(cat "$tmp/out")" == $'prog\n--env\nX=1\n--' ]] || fail "guest options: $(cat "$tmp/out")"
+expect_exit 1 "$kiln" run --env A=1 --env B=x=y --env A=2 --argv0 prog "$tmp/echo.wat"
+[[ "$(cat "$tmp/out")" == $'prog\n--\nA=2\nB=x=y' ]] || fail "--env: $(cat "$tmp/out")"
+# --env-inherit: kiln's environment, then --env on top; --env KEY copies one variable.
+expect_exit 1 env KILN_TEST_A=from_host KILN_TEST_B=b "$kiln" run --env-inherit \
+  --env KILN_TEST_A=override "$tmp/echo.wat"
+grep -qx "KILN_TEST_A=override" "$tmp/out" || fail "--env-inherit override: $(cat "$tmp/out")"
+grep -qx "KILN_TEST_B=b" "$tmp/out" || fail "--env-inherit: $(cat "$tmp/out")"
+grep -qx "PATH=$PATH" "$tmp/out" || fail "--env-inherit PATH: $(cat "$tmp/out")"
+expect_exit 1 env KILN_TEST_A=from_host "$kiln" run --env KILN_TEST_A --env KILN_TEST_UNSET \
+  "$tmp/echo.wat"
+[[ "$(cat "$tmp/out")" == "$tmp/echo.wat"$'\n--\nKILN_TEST_A=from_host' ]] ||
+  fail "--env KEY: $(cat "$tmp/out")"
+
+# cat.wat (a snapshot 0 program: wasi_unstable) prints in.txt of its first preopen (fd 3),
+# then creates out.txt there and exits with path_open's errno (100 + errno if in.txt fails).
+cat >"$tmp/cat.wat" <<'WAT'
+(module
+  (import "wasi_unstable" "path_open"
+    (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_unstable" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_unstable" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_unstable" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 64) "in.txt")
+  (data (i32.const 80) "out.txt")
+  (func (export "_start") (local $err i32)
+    (local.set $err (call $path_open (i32.const 3) (i32.const 0) (i32.const 64) (i32.const 6)
+      (i32.const 0) (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 32)))
+    (if (local.get $err) (then (call $proc_exit (i32.add (i32.const 100) (local.get $err)))))
+    (i32.store (i32.const 0) (i32.const 1024))
+    (i32.store (i32.const 4) (i32.const 4096))
+    (local.set $err
+      (call $fd_read (i32.load (i32.const 32)) (i32.const 0) (i32.const 1) (i32.const 40)))
+    (if (local.get $err) (then (call $proc_exit (i32.add (i32.const 100) (local.get $err)))))
+    (i32.store (i32.const 4) (i32.load (i32.const 40)))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 44)))
+    ;; oflags creat, rights fd_write
+    (call $proc_exit (call $path_open (i32.const 3) (i32.const 0) (i32.const 80) (i32.const 7)
+      (i32.const 1) (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 32)))))
+WAT
+mount="$tmp/mount"
+rm -rf "$mount" && mkdir -p "$mount" && echo "hello from the host" >"$mount/in.txt"
+# Read-only: the file is read, creating one is refused (errno rofs = 69) and nothing appears.
+expect_exit 69 "$kiln" run --dir "$mount:/data:ro" "$tmp/cat.wat"
+[[ "$(cat "$tmp/out")" == "hello from the host" ]] || fail "cat :ro printed: $(cat "$tmp/out")"
+[[ ! -e "$mount/out.txt" ]] || fail "a read-only mount was written"
+# wasmtime's HOST::GUEST and a plain HOST mount read and write.
+expect_exit 0 "$kiln" run --dir "$mount::/data" "$tmp/cat.wat"
+[[ "$(cat "$tmp/out")" == "hello from the host" ]] || fail "cat printed: $(cat "$tmp/out")"
+[[ -e "$mount/out.txt" ]] || fail "out.txt was not created"
+rm -f "$mount/out.txt"
+expect_exit 0 "$kiln" run --dir "$mount" "$tmp/cat.wat"
+[[ -e "$mount/out.txt" ]] || fail "out.txt was not created under --dir HOST"
+# Without --dir there is no fd 3: path_open reports badf (8).
+expect_exit 108 "$kiln" run "$tmp/cat.wat"
+
+# A trap in a WASI command: the message, the backtrace, exit code 1.
+printf '%s\n' '(module (import "wasi_snapshot_preview1" "sched_yield" (func $y (result i32)))' \
+  '(func $crash (drop (call $y)) unreachable) (func (export "_start") call $crash))' \
+  >"$tmp/wasi_trap.wat"
+expect_exit 1 "$kiln" run "$tmp/wasi_trap.wat"
+[[ "$(head -1 "$tmp/err")" == "kiln: $tmp/wasi_trap.wat: unreachable" ]] ||
+  fail "wasi trap: $(cat "$tmp/err")"
+grep -q '^  at .*crash' "$tmp/err" || fail "wasi trap without a backtrace: $(cat "$tmp/err")"
+# proc_exit(0) is success; codes beyond 255 do not read as success.
+printf '(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (func (export "_start") (call $exit (i32.const %s))))\n' 0 >"$tmp/exit0.wat"
+expect_exit 0 "$kiln" run "$tmp/exit0.wat"
+printf '(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (func (export "_start") (call $exit (i32.const %s))))\n' 256 >"$tmp/exit256.wat"
+expect_exit 1 "$kiln" run "$tmp/exit256.wat"
+[[ ! -s "$tmp/err" ]] || fail "proc_exit printed: $(cat "$tmp/err")"
+# stdin is the real one.
+printf '%s\n' '(module' \
+  '(import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))' \
+  '(import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))' \
+  '(memory (export "memory") 1)' \
+  '(func (export "_start")' \
+  '  (i32.store (i32.const 0) (i32.const 64)) (i32.store (i32.const 4) (i32.const 100))' \
+  '  (drop (call $read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))' \
+  '  (i32.store (i32.const 4) (i32.load (i32.const 8)))' \
+  '  (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))' \
+  >"$tmp/stdin.wat"
+echo "piped in" | "$kiln" run "$tmp/stdin.wat" >"$tmp/out" 2>"$tmp/err" ||
+  fail "stdin.wat: $(cat "$tmp/err")"
+[[ "$(cat "$tmp/out")" == "piped in" ]] || fail "stdin: $(cat "$tmp/out")"
+
+# A large WASI command run twice with --cache-dir: the second run loads the entry the first
+# stored (one entry, left untouched) instead of compiling again.
+body=$(printf 'local.get 0 i32.const 1000 i32.add local.set 0 %.0s' {1..10000})
+{
+  echo '(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))'
+  for i in $(seq 16); do echo "(func \$f$i (param i32) (result i32) $body local.get 0)"; done
+  echo '(func (export "_start") (call $exit (i32.and (call $f16 (i32.const 5)) (i32.const 127)))))'
+} >"$tmp/large_wasi.wat"
+run_cache="$tmp/run_cache"
+rm -rf "$run_cache"
+expect_exit $(((5 + 10000000) & 127)) "$kiln" run --cache-dir "$run_cache" "$tmp/large_wasi.wat"
+[[ $(ls "$run_cache" | grep -c '\.kiln$') -eq 1 ]] || fail "run cache holds: $(ls "$run_cache")"
+entry=$(ls "$run_cache"/*.kiln)
+before=$(stat -c '%y %s %i' "$entry")
+expect_exit $(((5 + 10000000) & 127)) "$kiln" run --cache-dir "$run_cache" "$tmp/large_wasi.wat"
+[[ $(ls "$run_cache" | grep -c '\.kiln$') -eq 1 ]] || fail "second run added: $(ls "$run_cache")"
+[[ "$(stat -c '%y %s %i' "$entry")" == "$before" ]] || fail "the second run rewrote the entry"
 
 # -- compile --cache-dir, then run from the cache --------------------------------------------
 cache="$tmp/cache"

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "api/kiln.h"
+#include "runtime/wasi/wasi.h"
 #include "tools/invoke_args.h"
 #include "tools/load_module.h"
 
@@ -275,6 +276,9 @@ int RunModule(const RunOptions& options) {
   absl::StatusOr<std::shared_ptr<const CompiledModule>> compiled =
       runtime->CompileModule(ctx, *bytes);
   if (!compiled.ok()) return ExitCodeFor(options.module, compiled.status());
+  // The WASI modules it imports come first, so that its imports resolve.
+  absl::Status wasi = wasi::InstantiateImportedWasi(ctx, *runtime, **compiled);
+  if (!wasi.ok()) return ExitCodeFor(options.module, wasi);
 
   ModuleConfig module_config = CommandLineModuleConfig(options);
   // With --invoke only the module's own start section runs: the export is the entry point.
