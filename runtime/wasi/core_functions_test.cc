@@ -157,6 +157,15 @@ TEST_CASE("InstantiateImportedWasi instantiates only the WASI modules a module i
   CHECK(runtime->Module(kUnstableModuleName) == nullptr);
   // Already there: nothing to do, and no name clash.
   CHECK_THAT(InstantiateImportedWasi(ctx, *runtime, **command), IsOk());
+
+  absl::StatusOr<std::shared_ptr<const CompiledModule>> old_command =
+      runtime->CompileModule(ctx, WatToWasm(R"((module
+        (import "wasi_unstable" "sched_yield" (func (result i32)))
+        (memory 1)))"));
+  REQUIRE_THAT(old_command.status(), IsOk());
+  REQUIRE_THAT(InstantiateImportedWasi(ctx, *runtime, **old_command), IsOk());
+  CHECK(runtime->Module(kUnstableModuleName) != nullptr);
+  CHECK_THAT(runtime->InstantiateModule(ctx, *old_command, NewModuleConfig()).status(), IsOk());
 }
 
 TEST_CASE("a caller without memory can still call functions that need none",

@@ -28,7 +28,9 @@ namespace kiln::wasi {
 struct WasiCall {
   const Context& ctx;
   api::Module& caller;
-  api::Memory& memory;  // the caller's memory (a caller without one gets `nosys` first)
+  // The caller's memory; a caller without one gets an empty memory, so functions that touch
+  // none still work and every access by the others fails (`fault`).
+  api::Memory& memory;
   WasiState& state;
   absl::Span<uint64_t> stack;
 };
