@@ -161,6 +161,18 @@ Filetype FiletypeOfMode(mode_t mode) {
   return Filetype::kUnknown;  // WASI has no FIFO type
 }
 
+Filetype FiletypeOfDirentType(unsigned char d_type) {
+  switch (d_type) {
+    case DT_REG: return Filetype::kRegularFile;
+    case DT_DIR: return Filetype::kDirectory;
+    case DT_LNK: return Filetype::kSymbolicLink;
+    case DT_CHR: return Filetype::kCharacterDevice;
+    case DT_BLK: return Filetype::kBlockDevice;
+    case DT_SOCK: return Filetype::kSocketStream;
+    default: return Filetype::kUnknown;
+  }
+}
+
 uint64_t Nanoseconds(const struct timespec& ts) {
   if (ts.tv_sec < 0) return 0;
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
@@ -621,25 +633,18 @@ Errno LoadDirectoryEntries(FileEntry* entry) {
   while (struct dirent* host_entry = readdir(dir)) {
     absl::string_view name = host_entry->d_name;
     if (name == "." || name == "..") continue;
-    Filetype type = Filetype::kUnknown;
-    switch (host_entry->d_type) {
-      case DT_REG: type = Filetype::kRegularFile; break;
-      case DT_DIR: type = Filetype::kDirectory; break;
-      case DT_LNK: type = Filetype::kSymbolicLink; break;
-      case DT_CHR: type = Filetype::kCharacterDevice; break;
-      case DT_BLK: type = Filetype::kBlockDevice; break;
-      case DT_SOCK: type = Filetype::kSocketStream; break;
-      case DT_UNKNOWN: {
-        // Some file systems do not fill d_type.
-        struct stat st {};
-        if (fstatat(dirfd(dir), host_entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-          type = FiletypeOfMode(st.st_mode);
-        }
-        break;
-      }
-      default: break;
+    // Each entry is stat'ed (without following symlinks) so its inode is the one
+    // fd_filestat_get and path_filestat_get report: on union file systems d_ino can differ
+    // from st_ino, and some file systems leave d_type unknown. An entry that vanished since
+    // readdir keeps what readdir said.
+    uint64_t inode = static_cast<uint64_t>(host_entry->d_ino);
+    Filetype type = FiletypeOfDirentType(host_entry->d_type);
+    struct stat st {};
+    if (fstatat(dirfd(dir), host_entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      inode = static_cast<uint64_t>(st.st_ino);
+      type = FiletypeOfMode(st.st_mode);
     }
-    entries.push_back({static_cast<uint64_t>(host_entry->d_ino), type, std::string(name)});
+    entries.push_back({inode, type, std::string(name)});
     errno = 0;
   }
   Errno err = errno == 0 ? Errno::kSuccess : HostError();
