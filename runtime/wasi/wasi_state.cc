@@ -193,6 +193,10 @@ absl::StatusOr<std::shared_ptr<WasiState>> WasiState::Create(
 }
 
 std::shared_ptr<WasiState> StateOf(api::Module& caller) {
+  // Every WASI call comes here: once the state exists, one registry lookup finds it.
+  std::shared_ptr<void> existing =
+      embedding::InstanceStateOf(caller, &kStateKey, [] { return std::shared_ptr<void>(); });
+  if (existing != nullptr) return std::static_pointer_cast<WasiState>(existing);
   // Read the config first: InstanceStateOf's `make` runs under the registry lock and must not
   // call back into the registry.
   std::shared_ptr<const ModuleConfig> config = embedding::InstanceConfigOf(caller);
