@@ -99,9 +99,9 @@ class EmptyMemory final : public api::Memory {
   std::optional<float> ReadFloat32Le(uint32_t) const override { return std::nullopt; }
   std::optional<uint64_t> ReadUint64Le(uint32_t) const override { return std::nullopt; }
   std::optional<double> ReadFloat64Le(uint32_t) const override { return std::nullopt; }
-  std::optional<absl::Span<uint8_t>> Read(uint32_t, uint32_t byte_count) override {
+  std::optional<absl::Span<uint8_t>> Read(uint32_t offset, uint32_t byte_count) override {
     // Zero bytes at offset zero are in range even of an empty memory.
-    if (byte_count == 0) return absl::Span<uint8_t>();
+    if (offset == 0 && byte_count == 0) return absl::Span<uint8_t>();
     return std::nullopt;
   }
   bool WriteByte(uint32_t, uint8_t) override { return false; }
@@ -110,8 +110,12 @@ class EmptyMemory final : public api::Memory {
   bool WriteFloat32Le(uint32_t, float) override { return false; }
   bool WriteUint64Le(uint32_t, uint64_t) override { return false; }
   bool WriteFloat64Le(uint32_t, double) override { return false; }
-  bool Write(uint32_t, absl::Span<const uint8_t> bytes) override { return bytes.empty(); }
-  bool WriteString(uint32_t, absl::string_view text) override { return text.empty(); }
+  bool Write(uint32_t offset, absl::Span<const uint8_t> bytes) override {
+    return offset == 0 && bytes.empty();
+  }
+  bool WriteString(uint32_t offset, absl::string_view text) override {
+    return offset == 0 && text.empty();
+  }
 
  private:
   EmptyMemoryDefinition definition_;
