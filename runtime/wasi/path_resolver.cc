@@ -10,7 +10,6 @@
 #include <deque>
 #include <vector>
 
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
 namespace kiln::wasi {
@@ -47,17 +46,22 @@ int OpenBeneathByComponents(int root_fd, absl::string_view relative_path, int fl
 }
 
 // Walk is the directory the resolution is at: its canonical path below the mount root as a
-// stack of names, with a descriptor for each level opened when first needed.
+// stack of names, each with a descriptor (the base directory's borrowed one, or one opened
+// by the walk; levels below the base are opened only if ever needed).
 class Walk {
  public:
   explicit Walk(int root_fd) : root_fd_(root_fd) {}
 
-  size_t depth() const { return names_.size(); }
+  size_t depth() const { return levels_.size(); }
 
-  // EnterUnopened descends into `name` without opening it (the base path, already canonical).
-  void EnterUnopened(std::string name) {
-    names_.push_back(std::move(name));
-    fds_.emplace_back();
+  // EnterBase descends into the base directory's path (already canonical); `base_fd`, when not
+  // -1, is the base directory itself, borrowed from its FileEntry.
+  void EnterBase(absl::string_view base_path_in_mount, int base_fd) {
+    for (absl::string_view name : absl::StrSplit(base_path_in_mount, '/', absl::SkipEmpty())) {
+      levels_.emplace_back();
+      levels_.back().name = std::string(name);
+    }
+    if (!levels_.empty()) levels_.back().fd = base_fd;
   }
 
   // Enter descends into the directory `name` of the current one: `notdir` when it is not a
@@ -67,55 +71,63 @@ class Walk {
     if (Errno e = Current(&parent); e != Errno::kSuccess) return e;
     int fd = openat(parent, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return ErrnoFromHost(errno);
-    names_.push_back(name);
-    fds_.emplace_back(fd);
+    levels_.emplace_back();
+    levels_.back().name = name;
+    levels_.back().owned = UniqueFd(fd);
+    levels_.back().fd = fd;
     return Errno::kSuccess;
   }
 
-  void Leave() {
-    names_.pop_back();
-    fds_.pop_back();
-  }
+  void Leave() { levels_.pop_back(); }
 
-  void LeaveToRoot() {
-    names_.clear();
-    fds_.clear();
-  }
+  void LeaveToRoot() { levels_.clear(); }
 
-  // Current returns a descriptor of the current directory (owned by the walk).
+  // Current returns a descriptor of the current directory (owned by the walk or borrowed).
   Errno Current(int* fd) {
-    if (names_.empty()) {
+    if (levels_.empty()) {
       *fd = root_fd_;
       return Errno::kSuccess;
     }
-    if (fds_.back().get() < 0) {
+    Level& top = levels_.back();
+    if (top.fd < 0) {
       int opened = OpenBeneath(root_fd_, Path(), O_PATH | O_DIRECTORY);
       if (opened < 0) return ErrnoFromHost(errno);
-      fds_.back() = UniqueFd(opened);
+      top.owned = UniqueFd(opened);
+      top.fd = opened;
     }
-    *fd = fds_.back().get();
+    *fd = top.fd;
     return Errno::kSuccess;
   }
 
-  // TakeCurrent moves the current directory's descriptor into `out` (owning it unless it is
-  // the mount root).
+  // TakeCurrent hands the current directory to `out` as the parent of the final component
+  // (moving the descriptor when the walk owns it).
   Errno TakeCurrent(ResolvedPath* out) {
     int fd = -1;
     if (Errno e = Current(&fd); e != Errno::kSuccess) return e;
-    if (!names_.empty()) out->parent_owned = std::move(fds_.back());
+    if (!levels_.empty()) out->parent_owned = std::move(levels_.back().owned);
     out->parent_fd = fd;
     out->parent_path = Path();
     return Errno::kSuccess;
   }
 
-  const std::string& TopName() const { return names_.back(); }
-
-  std::string Path() const { return absl::StrJoin(names_, "/"); }
+  std::string Path() const {
+    std::string path;
+    for (const Level& level : levels_) {
+      if (!path.empty()) path += '/';
+      path += level.name;
+    }
+    return path;
+  }
 
  private:
+  struct Level {
+    std::string name;
+    int fd = -1;
+    UniqueFd owned;
+  };
+
   int root_fd_;
-  std::vector<std::string> names_;
-  std::vector<UniqueFd> fds_;
+  std::vector<Level> levels_;
 };
 
 // ReadLink reads the target of the symlink `name` in `dir_fd`. Returns false with errno set
@@ -153,22 +165,19 @@ int OpenBeneath(int root_fd, absl::string_view relative_path, int flags) {
   return OpenBeneathByComponents(root_fd, relative_path, flags);
 }
 
-Errno ResolvePath(const FileEntry& dir, absl::string_view guest_path, bool follow_final,
-                  ResolvedPath* out) {
-  if (dir.mount == nullptr) return Errno::kNotcapable;
-  return ResolveInMount(dir.mount, dir.path_in_mount, guest_path, follow_final, out);
-}
+namespace {
 
-Errno ResolveInMount(const std::shared_ptr<Mount>& mount, absl::string_view base_path_in_mount,
-                     absl::string_view guest_path, bool follow_final, ResolvedPath* out) {
+// ResolveFrom resolves from the base directory at `base_path_in_mount` (whose descriptor is
+// `base_fd`, or -1 to open it from the mount root).
+Errno ResolveFrom(const std::shared_ptr<Mount>& mount, absl::string_view base_path_in_mount,
+                  int base_fd, absl::string_view guest_path, bool follow_final,
+                  ResolvedPath* out) {
   if (guest_path.empty()) return Errno::kNoent;
   if (guest_path.find('\0') != absl::string_view::npos) return Errno::kInval;
   if (guest_path.front() == '/') return Errno::kPerm;
 
   Walk walk(mount->root_fd);
-  for (absl::string_view name : absl::StrSplit(base_path_in_mount, '/', absl::SkipEmpty())) {
-    walk.EnterUnopened(std::string(name));
-  }
+  walk.EnterBase(base_path_in_mount, base_fd);
   // ".." may not go above `floor`: the base directory, or the mount root once an absolute
   // symlink has moved the walk there.
   size_t floor = walk.depth();
@@ -232,21 +241,30 @@ Errno ResolveInMount(const std::shared_ptr<Mount>& mount, absl::string_view base
   out->mount = mount;
   if (final_name.empty()) {
     // The path ends at a directory of the walk itself ("a/b/..", ".", "x/" through a link to
-    // "/"): act on it through its parent, or as "." when it is the mount root.
+    // "/"): the operation acts on it as "." of itself, which keeps working when a directory
+    // fd's directory has been renamed since it was opened.
     dir_required = true;
     ends_in_dot = true;
-    if (walk.depth() == 0) {
-      final_name = ".";
-    } else {
-      final_name = walk.TopName();
-      walk.Leave();
-    }
+    final_name = ".";
   }
   if (Errno e = walk.TakeCurrent(out); e != Errno::kSuccess) return e;
   out->name = std::move(final_name);
   out->dir_required = dir_required;
   out->ends_in_dot = ends_in_dot;
   return Errno::kSuccess;
+}
+
+}  // namespace
+
+Errno ResolvePath(const FileEntry& dir, absl::string_view guest_path, bool follow_final,
+                  ResolvedPath* out) {
+  if (dir.mount == nullptr) return Errno::kNotcapable;
+  return ResolveFrom(dir.mount, dir.path_in_mount, dir.host_fd, guest_path, follow_final, out);
+}
+
+Errno ResolveInMount(const std::shared_ptr<Mount>& mount, absl::string_view base_path_in_mount,
+                     absl::string_view guest_path, bool follow_final, ResolvedPath* out) {
+  return ResolveFrom(mount, base_path_in_mount, /*base_fd=*/-1, guest_path, follow_final, out);
 }
 
 }  // namespace kiln::wasi

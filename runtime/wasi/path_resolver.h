@@ -66,18 +66,21 @@ class UniqueFd {
 // as an O_PATH descriptor) and that component's name.
 struct ResolvedPath {
   std::shared_ptr<Mount> mount;
-  // The directory holding `name`: mount->root_fd itself (not owned) or `parent_owned`.
+  // The directory holding `name`: `parent_owned`, or a descriptor borrowed from the mount
+  // (its root) or from the base directory's FileEntry, valid while that entry is (callers
+  // hold the state's lock).
   int parent_fd = -1;
   UniqueFd parent_owned;
   // The canonical path of that directory relative to the mount root ("" for the root).
   std::string parent_path;
-  // The final component: a single name without '/', never "..". It is "." exactly when the
-  // path leads to the mount root itself (which has no parent inside the mount).
+  // The final component: a single name without '/', never "..". It is "." when the path
+  // leads to a directory the walk went through (".", "a/..", the base itself): operations
+  // then act on parent_fd itself.
   std::string name;
   // The guest path ended in '/', "." or "..": the result must be a directory.
   bool dir_required = false;
-  // The guest path ended in "." or ".." (or led to the mount root): it names a directory
-  // through itself or a child, so removing or renaming it is `inval` as on POSIX.
+  // The guest path ended in "." or "..": it names a directory through itself or a child, so
+  // removing or renaming it is `inval` as on POSIX.
   bool ends_in_dot = false;
 
   // PathInMount is the canonical path of the result relative to the mount root, for the
@@ -87,7 +90,8 @@ struct ResolvedPath {
 
 // ResolvePath resolves `guest_path` relative to the directory entry `dir` (which must be below
 // a mount; callers check the filetype and rights first). `follow_final` expands a symlink in
-// the last component.
+// the last component. The walk starts at dir.host_fd, so it follows the directory itself even
+// after a rename; dir.path_in_mount only names the results.
 Errno ResolvePath(const FileEntry& dir, absl::string_view guest_path, bool follow_final,
                   ResolvedPath* out);
 

@@ -618,6 +618,24 @@ TEST_CASE("path_rename", "[wasi][path]") {
   CHECK(guest.Rename(kRoot, "missing", kRoot, "c") == Errno::kNoent);
 }
 
+TEST_CASE("a directory fd follows its directory through a rename", "[wasi][path]") {
+  HostDir host;
+  std::filesystem::create_directories(host.Mount("a"));
+  HostDir::Write(host.Mount("a/file"), "inside a");
+  Guest guest(MountOf(host));
+  uint32_t dir = guest.OpenFd(kRoot, "a", kDirectory);
+  REQUIRE(guest.Rename(kRoot, "a", kRoot, "b") == Errno::kSuccess);
+  REQUIRE(guest.Mkdir(kRoot, "a") == Errno::kSuccess);  // a new, empty "a"
+  uint32_t file = guest.OpenFd(dir, "file");
+  CHECK(guest.ReadAll(file) == "inside a");
+  REQUIRE(guest.Stat(dir, ".") == Errno::kSuccess);
+  struct stat st;
+  REQUIRE(stat(host.Mount("b").c_str(), &st) == 0);
+  CHECK(guest.U64(kResult + 8) == st.st_ino);
+  CHECK(guest.Mkdir(dir, "sub") == Errno::kSuccess);
+  CHECK(std::filesystem::is_directory(host.Mount("b/sub")));
+}
+
 TEST_CASE("rename and link between two mounts give xdev", "[wasi][path]") {
   HostDir first;
   HostDir second;
