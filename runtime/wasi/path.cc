@@ -375,6 +375,8 @@ Errno PathOpen(WasiCall& call) {
   uint64_t base = requested_base & dir->rights_inheriting;
   uint64_t inheriting = requested_inheriting & dir->rights_inheriting;
   bool write = (base & rights::kNeedsWrite) != 0;
+  // A descriptor with neither reading nor writing rights is still opened for reading (POSIX
+  // has no access mode for "neither"; O_PATH would make fstat-only uses fail elsewhere).
   bool read = (base & (rights::kFdRead | rights::kFdReaddir)) != 0 || !write;
   if (dir->mount->read_only && (write || (oflags & (kOflagCreat | kOflagTrunc)))) {
     return Errno::kRofs;
@@ -454,18 +456,7 @@ Errno PathReadlink(WasiCall& call) {
         e != Errno::kSuccess) {
       return e;
     }
-    std::string buffer(256, '\0');
-    while (true) {
-      ssize_t n = readlinkat(resolved.parent_fd, resolved.name.c_str(), buffer.data(),
-                             buffer.size());
-      if (n < 0) return HostError();
-      if (static_cast<size_t>(n) < buffer.size()) {
-        buffer.resize(static_cast<size_t>(n));
-        break;
-      }
-      buffer.resize(buffer.size() * 2);
-    }
-    target = std::move(buffer);
+    if (!ReadLinkAt(resolved.parent_fd, resolved.name, &target)) return HostError();
   }
   // As wasmtime does, a target longer than the buffer is cut to fit (no error).
   uint32_t used = static_cast<uint32_t>(std::min<size_t>(target.size(), buf_len));

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -26,24 +27,6 @@ std::string ResolvedPath::PathInMount() const {
 }
 
 namespace {
-
-// OpenBeneathByComponents is OpenBeneath for kernels without openat2: every directory on the
-// way is opened with O_NOFOLLOW | O_DIRECTORY relative to the previous one.
-int OpenBeneathByComponents(int root_fd, absl::string_view relative_path, int flags) {
-  std::vector<std::string> components =
-      absl::StrSplit(relative_path, '/', absl::SkipEmpty());
-  if (components.empty()) return openat(root_fd, ".", flags | O_CLOEXEC);
-  UniqueFd current;
-  int dir_fd = root_fd;
-  for (size_t i = 0; i + 1 < components.size(); ++i) {
-    int next = openat(dir_fd, components[i].c_str(),
-                      O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (next < 0) return -1;
-    current = UniqueFd(next);
-    dir_fd = next;
-  }
-  return openat(dir_fd, components.back().c_str(), flags | O_NOFOLLOW | O_CLOEXEC);
-}
 
 // Walk is the directory the resolution is at: its canonical path below the mount root as a
 // stack of names, each with a descriptor (the base directory's borrowed one, or one opened
@@ -130,9 +113,44 @@ class Walk {
   std::vector<Level> levels_;
 };
 
-// ReadLink reads the target of the symlink `name` in `dir_fd`. Returns false with errno set
-// when it is not one (EINVAL) or cannot be read.
-bool ReadLink(int dir_fd, const std::string& name, std::string* target) {
+// PrependComponents puts the components of `path` in front of `pending`, in order.
+void PrependComponents(absl::string_view path, std::deque<std::string>* pending) {
+  std::vector<std::string> components = absl::StrSplit(path, '/', absl::SkipEmpty());
+  pending->insert(pending->begin(), components.begin(), components.end());
+}
+
+}  // namespace
+
+int OpenBeneathByComponents(int root_fd, absl::string_view relative_path, int flags) {
+  std::vector<std::string> components =
+      absl::StrSplit(relative_path, '/', absl::SkipEmpty());
+  if (components.empty()) return openat(root_fd, ".", flags | O_CLOEXEC);
+  UniqueFd current;
+  int dir_fd = root_fd;
+  for (size_t i = 0; i < components.size(); ++i) {
+    if (components[i] == "..") {
+      errno = EXDEV;
+      return -1;
+    }
+    if (i + 1 == components.size()) break;
+    int next = openat(dir_fd, components[i].c_str(),
+                      O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (next < 0) return -1;
+    current = UniqueFd(next);
+    dir_fd = next;
+  }
+  int fd = openat(dir_fd, components.back().c_str(), flags | O_NOFOLLOW | O_CLOEXEC);
+  // O_PATH | O_NOFOLLOW opens a final symlink itself; refuse it as RESOLVE_NO_SYMLINKS does.
+  struct stat st;
+  if (fd >= 0 && (flags & O_PATH) && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode)) {
+    close(fd);
+    errno = ELOOP;
+    return -1;
+  }
+  return fd;
+}
+
+bool ReadLinkAt(int dir_fd, const std::string& name, std::string* target) {
   std::string buffer(256, '\0');
   while (true) {
     ssize_t n = readlinkat(dir_fd, name.c_str(), buffer.data(), buffer.size());
@@ -142,17 +160,9 @@ bool ReadLink(int dir_fd, const std::string& name, std::string* target) {
       *target = std::move(buffer);
       return true;
     }
-    buffer.resize(buffer.size() * 2);  // possibly truncated: read again with more room
+    buffer.resize(buffer.size() * 2);  // possibly cut short: read again with more room
   }
 }
-
-// PrependComponents puts the components of `path` in front of `pending`, in order.
-void PrependComponents(absl::string_view path, std::deque<std::string>* pending) {
-  std::vector<std::string> components = absl::StrSplit(path, '/', absl::SkipEmpty());
-  pending->insert(pending->begin(), components.begin(), components.end());
-}
-
-}  // namespace
 
 int OpenBeneath(int root_fd, absl::string_view relative_path, int flags) {
   std::string path = relative_path.empty() ? "." : std::string(relative_path);
@@ -213,7 +223,7 @@ Errno ResolveFrom(const std::shared_ptr<Mount>& mount, absl::string_view base_pa
     int dir_fd = -1;
     if (Errno e = walk.Current(&dir_fd); e != Errno::kSuccess) return e;
     std::string target;
-    if (ReadLink(dir_fd, name, &target)) {
+    if (ReadLinkAt(dir_fd, name, &target)) {
       if (++expansions > kMaxSymlinkExpansions) return Errno::kLoop;
       if (target.empty()) return Errno::kNoent;
       if (target.front() == '/') {

@@ -111,6 +111,15 @@ inline bool HasTrailingSlash(absl::string_view guest_path) {
 // kernels without openat2). Returns the descriptor, or -1 with errno set.
 int OpenBeneath(int root_fd, absl::string_view relative_path, int flags);
 
+// OpenBeneathByComponents is OpenBeneath's way on kernels without openat2 (public for its
+// tests): each directory on the way is opened with O_NOFOLLOW | O_DIRECTORY relative to the
+// previous one; a ".." component fails with EXDEV, as openat2's RESOLVE_BENEATH does.
+int OpenBeneathByComponents(int root_fd, absl::string_view relative_path, int flags);
+
+// ReadLinkAt reads the target of the symlink `name` in `dir_fd`, whatever its length. Returns
+// false with errno set (EINVAL when `name` is not a symlink).
+bool ReadLinkAt(int dir_fd, const std::string& name, std::string* target);
+
 }  // namespace kiln::wasi
 
 #endif  // KILN_RUNTIME_WASI_PATH_RESOLVER_H_

@@ -248,5 +248,37 @@ TEST_CASE("OpenBeneath opens canonical paths and refuses symlinks", "[wasi][path
   CHECK(errno == ELOOP);
 }
 
+TEST_CASE("without openat2, OpenBeneath's component walk refuses symlinks and \"..\"",
+          "[wasi][path]") {
+  Sandbox sandbox;
+  int root = sandbox.mount()->root_fd;
+  int fd = OpenBeneathByComponents(root, "dir/nested/file", O_RDONLY);
+  REQUIRE(fd >= 0);
+  close(fd);
+  fd = OpenBeneathByComponents(root, "dir/nested", O_PATH | O_DIRECTORY);
+  REQUIRE(fd >= 0);
+  close(fd);
+  sandbox.Symlink("dir", "dirlink");
+  sandbox.Symlink("../outside", "out");
+  CHECK(OpenBeneathByComponents(root, "dirlink/nested/file", O_RDONLY) == -1);
+  CHECK(errno == ENOTDIR);
+  CHECK(OpenBeneathByComponents(root, "dirlink", O_PATH) == -1);
+  CHECK(errno == ELOOP);
+  CHECK(OpenBeneathByComponents(root, "out/secret", O_RDONLY) == -1);
+  CHECK(OpenBeneathByComponents(root, "../outside/secret", O_RDONLY) == -1);
+  CHECK(errno == EXDEV);
+}
+
+TEST_CASE("ReadLinkAt reads targets of any length", "[wasi][path]") {
+  Sandbox sandbox;
+  std::string long_target(1000, 'x');
+  sandbox.Symlink(long_target, "long");
+  std::string target;
+  REQUIRE(ReadLinkAt(sandbox.mount()->root_fd, "long", &target));
+  CHECK(target == long_target);
+  CHECK_FALSE(ReadLinkAt(sandbox.mount()->root_fd, "file", &target));
+  CHECK(errno == EINVAL);
+}
+
 }  // namespace
 }  // namespace kiln::wasi
