@@ -42,6 +42,7 @@
 #include "runtime/wasi/errno.h"
 #include "runtime/wasi/fd_table.h"
 #include "runtime/wasi/functions.h"
+#include "runtime/wasi/rights.h"
 #include "runtime/wasi/wasi_state.h"
 
 namespace kiln::wasi {
@@ -49,10 +50,6 @@ namespace {
 
 // -- WASI constants ----------------------------------------------------------------------
 
-// Rights (`rights`, u64) this file checks.
-constexpr uint64_t kRightFdRead = uint64_t{1} << 1;
-constexpr uint64_t kRightFdWrite = uint64_t{1} << 6;
-constexpr uint64_t kRightFdReaddir = uint64_t{1} << 14;
 
 // `fdflags` (u16).
 constexpr uint16_t kFdflagAppend = 1 << 0;
@@ -316,7 +313,7 @@ Errno ReadOrWrite(WasiCall& call, Direction direction, uint32_t fd, uint32_t iov
   absl::MutexLock lock(&state.mu());
   FileEntry* entry = state.fds().Get(fd);
   if (entry == nullptr) return Errno::kBadf;
-  uint64_t right = direction == Direction::kRead ? kRightFdRead : kRightFdWrite;
+  uint64_t right = direction == Direction::kRead ? rights::kFdRead : rights::kFdWrite;
   if ((entry->rights_base & right) == 0) return Errno::kNotcapable;
   if (IsDirectory(*entry)) return Errno::kIsdir;
   if (offset >= 0 && (IsStdio(*entry) || IsSocket(*entry))) return Errno::kSpipe;
@@ -665,7 +662,7 @@ Errno FdReaddir(WasiCall& call) {
   FileEntry* entry = call.state.fds().Get(fd);
   if (entry == nullptr) return Errno::kBadf;
   if (!IsDirectory(*entry) || IsStdio(*entry)) return Errno::kNotdir;
-  if ((entry->rights_base & kRightFdReaddir) == 0) return Errno::kNotcapable;
+  if ((entry->rights_base & rights::kFdReaddir) == 0) return Errno::kNotcapable;
   std::optional<absl::Span<uint8_t>> out = call.memory.Read(buf, buf_len);
   if (!out.has_value()) return Errno::kFault;
   if (!Writable(call.memory, result_ptr, 4)) return Errno::kFault;

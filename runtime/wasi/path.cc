@@ -26,41 +26,14 @@
 #include "api/wasm.h"
 #include "runtime/wasi/functions.h"
 #include "runtime/wasi/path_resolver.h"
+#include "runtime/wasi/rights.h"
 
 namespace kiln::wasi {
 namespace {
 
-// WASI `rights` bits the path functions check or hand out.
-namespace rights {
-constexpr uint64_t kFdDatasync = 1ull << 0;
-constexpr uint64_t kFdRead = 1ull << 1;
-constexpr uint64_t kFdSeek = 1ull << 2;
-constexpr uint64_t kFdFdstatSetFlags = 1ull << 3;
-constexpr uint64_t kFdSync = 1ull << 4;
-constexpr uint64_t kFdTell = 1ull << 5;
-constexpr uint64_t kFdWrite = 1ull << 6;
-constexpr uint64_t kFdAdvise = 1ull << 7;
-constexpr uint64_t kFdAllocate = 1ull << 8;
-constexpr uint64_t kPathCreateDirectory = 1ull << 9;
-constexpr uint64_t kPathCreateFile = 1ull << 10;
-constexpr uint64_t kPathLinkSource = 1ull << 11;
-constexpr uint64_t kPathLinkTarget = 1ull << 12;
-constexpr uint64_t kPathOpen = 1ull << 13;
-constexpr uint64_t kFdReaddir = 1ull << 14;
-constexpr uint64_t kPathReadlink = 1ull << 15;
-constexpr uint64_t kPathRenameSource = 1ull << 16;
-constexpr uint64_t kPathRenameTarget = 1ull << 17;
-constexpr uint64_t kPathFilestatGet = 1ull << 18;
-constexpr uint64_t kPathFilestatSetSize = 1ull << 19;
-constexpr uint64_t kPathFilestatSetTimes = 1ull << 20;
-constexpr uint64_t kFdFilestatGet = 1ull << 21;
-constexpr uint64_t kFdFilestatSetSize = 1ull << 22;
-constexpr uint64_t kFdFilestatSetTimes = 1ull << 23;
-constexpr uint64_t kPathSymlink = 1ull << 24;
-constexpr uint64_t kPathRemoveDirectory = 1ull << 25;
-constexpr uint64_t kPathUnlinkFile = 1ull << 26;
-constexpr uint64_t kPollFdReadwrite = 1ull << 27;
-
+// The rights sets the path functions hand out (the bits are in rights.h).
+namespace right_sets {
+using namespace ::kiln::wasi::rights;  // NOLINT: the bits the sets are made of
 // What a file (or anything that is not a directory) can do: no PATH_* rights, as the
 // testsuite's path_filestat expects even when they are asked for.
 constexpr uint64_t kFile = kFdDatasync | kFdRead | kFdSeek | kFdFdstatSetFlags | kFdSync |
@@ -76,7 +49,7 @@ constexpr uint64_t kDirectory =
     kFdDatasync | kFdAdvise | kPollFdReadwrite;
 // Rights that need a descriptor opened for writing.
 constexpr uint64_t kNeedsWrite = kFdWrite | kFdAllocate | kFdFilestatSetSize;
-}  // namespace rights
+}  // namespace right_sets
 
 // lookupflags, oflags, fdflags and fstflags bits.
 constexpr uint32_t kLookupSymlinkFollow = 1;
@@ -374,7 +347,7 @@ Errno PathOpen(WasiCall& call) {
   // reading, writing or both follows from those rights.
   uint64_t base = requested_base & dir->rights_inheriting;
   uint64_t inheriting = requested_inheriting & dir->rights_inheriting;
-  bool write = (base & rights::kNeedsWrite) != 0;
+  bool write = (base & right_sets::kNeedsWrite) != 0;
   // A descriptor with neither reading nor writing rights is still opened for reading (POSIX
   // has no access mode for "neither"; O_PATH would make fstat-only uses fail elsewhere).
   bool read = (base & (rights::kFdRead | rights::kFdReaddir)) != 0 || !write;
@@ -410,11 +383,11 @@ Errno PathOpen(WasiCall& call) {
   if (fstat(host_fd, &st) != 0) return HostError();  // the entry closes host_fd
   entry->filetype = FiletypeOfMode(st.st_mode);
   if (entry->filetype == Filetype::kDirectory) {
-    entry->rights_base = base & rights::kDirectory;
+    entry->rights_base = base & right_sets::kDirectory;
     entry->rights_inheriting = inheriting;
   } else {
-    entry->rights_base = base & rights::kFile;
-    entry->rights_inheriting = inheriting & rights::kFile;
+    entry->rights_base = base & right_sets::kFile;
+    entry->rights_inheriting = inheriting & right_sets::kFile;
   }
   entry->fdflags = static_cast<uint16_t>(fdflags);
   entry->mount = resolved.mount;

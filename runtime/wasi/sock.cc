@@ -13,6 +13,7 @@
 
 #include "api/wasm.h"
 #include "runtime/wasi/functions.h"
+#include "runtime/wasi/rights.h"
 
 namespace kiln::wasi {
 namespace {
@@ -28,12 +29,9 @@ constexpr uint32_t kMaxIovecs = 1024;
 
 // What an accepted connection may do: read, write, poll, shut down, and the fd operations
 // that make sense on a stream.
-constexpr uint64_t kConnectionRights = (1ull << 1)     // fd_read
-                                       | (1ull << 3)   // fd_fdstat_set_flags
-                                       | (1ull << 6)   // fd_write
-                                       | (1ull << 21)  // fd_filestat_get
-                                       | (1ull << 27)  // poll_fd_readwrite
-                                       | (1ull << 28);  // sock_shutdown
+constexpr uint64_t kConnectionRights = rights::kFdRead | rights::kFdFdstatSetFlags |
+                                       rights::kFdWrite | rights::kFdFilestatGet |
+                                       rights::kPollFdReadwrite | rights::kSockShutdown;
 
 bool IsSocket(Filetype type) {
   return type == Filetype::kSocketStream || type == Filetype::kSocketDgram;

@@ -13,42 +13,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "runtime/embedding/instance_config.h"
+#include "runtime/wasi/rights.h"
 
 namespace kiln::wasi {
 namespace {
 
-// WASI `rights` bits this file hands out.
-namespace rights {
-constexpr uint64_t kFdDatasync = 1ull << 0;
-constexpr uint64_t kFdRead = 1ull << 1;
-constexpr uint64_t kFdSeek = 1ull << 2;
-constexpr uint64_t kFdFdstatSetFlags = 1ull << 3;
-constexpr uint64_t kFdSync = 1ull << 4;
-constexpr uint64_t kFdTell = 1ull << 5;
-constexpr uint64_t kFdWrite = 1ull << 6;
-constexpr uint64_t kFdAdvise = 1ull << 7;
-constexpr uint64_t kFdAllocate = 1ull << 8;
-constexpr uint64_t kPathCreateDirectory = 1ull << 9;
-constexpr uint64_t kPathCreateFile = 1ull << 10;
-constexpr uint64_t kPathLinkSource = 1ull << 11;
-constexpr uint64_t kPathLinkTarget = 1ull << 12;
-constexpr uint64_t kPathOpen = 1ull << 13;
-constexpr uint64_t kFdReaddir = 1ull << 14;
-constexpr uint64_t kPathReadlink = 1ull << 15;
-constexpr uint64_t kPathRenameSource = 1ull << 16;
-constexpr uint64_t kPathRenameTarget = 1ull << 17;
-constexpr uint64_t kPathFilestatGet = 1ull << 18;
-constexpr uint64_t kPathFilestatSetTimes = 1ull << 20;
-constexpr uint64_t kFdFilestatGet = 1ull << 21;
-constexpr uint64_t kFdFilestatSetSize = 1ull << 22;
-constexpr uint64_t kFdFilestatSetTimes = 1ull << 23;
-constexpr uint64_t kPathSymlink = 1ull << 24;
-constexpr uint64_t kPathRemoveDirectory = 1ull << 25;
-constexpr uint64_t kPathUnlinkFile = 1ull << 26;
-constexpr uint64_t kPollFdReadwrite = 1ull << 27;
-constexpr uint64_t kSockShutdown = 1ull << 28;
-constexpr uint64_t kSockAccept = 1ull << 29;
-
+// The rights sets preopens get (the bits are in rights.h).
+namespace right_sets {
+using namespace ::kiln::wasi::rights;  // NOLINT: the bits the sets are made of
 // A preopened directory gets the set wasmtime reports (what wasi-libc and Rust's std expect
 // to find); files opened below it may inherit the wider set.
 constexpr uint64_t kPreopenDirBase =
@@ -63,7 +35,7 @@ constexpr uint64_t kPreopenDirInheriting =
 // A preopened socket can be read, written, polled, shut down and accepted on.
 constexpr uint64_t kSocket = kFdRead | kFdWrite | kFdFdstatSetFlags | kFdFilestatGet |
                              kPollFdReadwrite | kSockShutdown | kSockAccept;
-}  // namespace rights
+}  // namespace right_sets
 
 // StdioFiletype is what the guest is told its stdio stream is. As in wasmtime, a terminal is
 // a character device and a pipe is `unknown`; kiln also tells regular files, sockets and
@@ -131,8 +103,8 @@ absl::StatusOr<std::unique_ptr<FileEntry>> PreopenEntry(const FSConfig::DirMount
   auto entry = std::make_unique<FileEntry>();
   entry->filetype = Filetype::kDirectory;
   entry->host_fd = entry_fd;
-  entry->rights_base = rights::kPreopenDirBase;
-  entry->rights_inheriting = rights::kPreopenDirInheriting;
+  entry->rights_base = right_sets::kPreopenDirBase;
+  entry->rights_inheriting = right_sets::kPreopenDirInheriting;
   entry->mount = std::move(mount);
   entry->path_in_mount = "";
   entry->is_preopen = true;
@@ -156,8 +128,8 @@ absl::StatusOr<std::unique_ptr<FileEntry>> SocketEntry(int host_fd) {
   } else {
     entry->filetype = Filetype::kUnknown;  // not a socket after all: sock_* report notsock
   }
-  entry->rights_base = rights::kSocket;
-  entry->rights_inheriting = rights::kSocket;
+  entry->rights_base = right_sets::kSocket;
+  entry->rights_inheriting = right_sets::kSocket;
   entry->is_preopen = true;
   entry->readable = true;
   entry->writable = true;
