@@ -28,9 +28,10 @@ std::vector<wasm::FuncType> DistinctTypes(absl::Span<const wasm::FuncType> types
   return out;
 }
 
-// FunctionCompiler runs everything before emission for one defined function: translation,
-// the pass pipeline, lowering and register allocation. It only reads shared state, so
-// several threads use one at once.
+// FunctionCompiler runs everything for one defined function: translation, the pass
+// pipeline, lowering, register allocation and assembly. It only reads shared state, so
+// several threads use one at once. Each function's SSA and machine IR are released as soon
+// as its code is assembled: only the machine code waits for the link.
 class FunctionCompiler {
  public:
   FunctionCompiler(const wasm::Module& module, const vmctx::Layout& layout,
@@ -48,8 +49,16 @@ class FunctionCompiler {
     }
   }
 
-  // Compile compiles defined function `defined_index` up to (excluding) emission.
-  absl::StatusOr<MachFunction> Compile(uint32_t defined_index) const {
+  // Compile compiles defined function `defined_index` to machine code.
+  absl::StatusOr<EmittedFunction> Compile(uint32_t defined_index) const {
+    KILN_ASSIGN_OR_RETURN(MachFunction mf, Allocated(defined_index));
+    return isa_.EmitFunction(mf);
+  }
+
+ private:
+  // Allocated is the register-allocated machine IR of defined function `defined_index`
+  // (the SSA function is dropped once lowered).
+  absl::StatusOr<MachFunction> Allocated(uint32_t defined_index) const {
     KILN_ASSIGN_OR_RETURN(ssa::Function fn, frontend::TranslateFunction(
                                                 module_, defined_index, layout_, translate_));
     KILN_RETURN_IF_ERROR(passes::RunPipeline(fn, pipeline_));
@@ -66,7 +75,6 @@ class FunctionCompiler {
     return mf;
   }
 
- private:
   const wasm::Module& module_;
   const vmctx::Layout& layout_;
   const Isa& isa_;
@@ -95,7 +103,7 @@ absl::StatusOr<CompiledCode> CompileModule(const wasm::Module& module,
   }
   FunctionCompiler compiler(module, layout, options, *isa);
   const uint32_t count = static_cast<uint32_t>(module.functions.size());
-  std::vector<MachFunction> functions(count);
+  std::vector<EmittedFunction> functions(count);
   std::vector<absl::Status> errors(count);
   // Workers take function indices in increasing order. Once function `lowest_error` failed,
   // no higher index matters (the lowest failure is the one reported, for any thread count),
@@ -106,7 +114,7 @@ absl::StatusOr<CompiledCode> CompileModule(const wasm::Module& module,
     for (;;) {
       uint32_t i = next.fetch_add(1, std::memory_order_relaxed);
       if (i >= count || i > lowest_error.load(std::memory_order_relaxed)) return;
-      absl::StatusOr<MachFunction> compiled = compiler.Compile(i);
+      absl::StatusOr<EmittedFunction> compiled = compiler.Compile(i);
       if (compiled.ok()) {
         functions[i] = *std::move(compiled);
         continue;
@@ -131,14 +139,13 @@ absl::StatusOr<CompiledCode> CompileModule(const wasm::Module& module,
   }
   if (uint32_t failed = lowest_error.load(); failed < count) return errors[failed];
   std::vector<wasm::FuncType> types = DistinctTypes(module.types);
-  return isa->Emit(functions, module.num_imported_functions, types);
+  return isa->Link(absl::MakeSpan(functions), module.num_imported_functions, types);
 }
 
 absl::StatusOr<CompiledCode> CompileTrampolines(absl::Span<const wasm::FuncType> types) {
   KILN_ASSIGN_OR_RETURN(const Isa* isa, HostIsa());
-  std::vector<MachFunction> none;
   std::vector<wasm::FuncType> distinct = DistinctTypes(types);
-  return isa->Emit(none, 0, distinct);
+  return isa->Link({}, 0, distinct);
 }
 
 }  // namespace kiln::backend

@@ -28,6 +28,23 @@ struct LowerContext {
   uint32_t func_index = 0;  // the module's function index of the function being lowered
 };
 
+// CallSite is a direct call in an emitted function: `offset` (from the function's start) is
+// where its 32-bit PC-relative displacement goes, filled in when the module is linked, since
+// only then is the callee's place known.
+struct CallSite {
+  uint32_t offset = 0;
+  uint32_t func_index = 0;  // the module's function index of the callee
+};
+
+// EmittedFunction is one function's machine code on its own, as if it started at offset 0 of
+// the blob (the linker places it at a 16-byte boundary, so its internal alignment holds).
+// Apart from `call_sites`, the code does not depend on where it is placed.
+struct EmittedFunction {
+  std::vector<uint8_t> code;
+  std::vector<TrapSite> trap_sites;  // code_offset from the function's start, unsorted
+  std::vector<CallSite> call_sites;
+};
+
 // Isa is one target instruction set.
 class Isa : public RegAllocTarget {
  public:
@@ -41,6 +58,20 @@ class Isa : public RegAllocTarget {
   // kUnimplemented naming the opcode.
   virtual absl::StatusOr<MachFunction> Lower(const ssa::Function& fn,
                                              const LowerContext& ctx) const = 0;
+
+  // EmitFunction finalizes the frame of `fn` (register-allocated: physical registers only)
+  // and assembles it. The driver calls it on its worker threads as soon as a function is
+  // allocated, so that the machine IR can be released right away.
+  virtual absl::StatusOr<EmittedFunction> EmitFunction(MachFunction& fn) const = 0;
+
+  // Link lays out `functions` (defined functions 0..n-1, each emptied once copied), in
+  // order, plus an entry trampoline and a host-call stub for each of `trampoline_types`,
+  // into one blob, and patches the direct calls. The blob is the same as Emit's for the same
+  // machine functions.
+  virtual absl::StatusOr<CompiledCode> Link(absl::Span<EmittedFunction> functions,
+                                            uint32_t num_imported_functions,
+                                            absl::Span<const wasm::FuncType> trampoline_types)
+      const = 0;
 
   // Emit finalizes frames and assembles `functions` (allocated: physical registers only), in order, as the module's
   // defined functions, plus an entry trampoline and a host-call stub for each of

@@ -6,6 +6,7 @@
 
 #include <asmjit/x86.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <string>
@@ -15,6 +16,7 @@
 #include "backend/x86_64/inst.h"
 #include "backend/x86_64/prologue.h"
 #include "backend/x86_64/registers.h"
+#include "compiler/base/status_macros.h"
 #include "compiler/ssa/opcode.h"
 #include "compiler/vmctx/layout.h"
 
@@ -72,21 +74,16 @@ x86::CondCode CC(uint32_t cond) { return static_cast<x86::CondCode>(cond & 0xf);
 
 // -- Function emission -----------------------------------------------------------------------
 
-class ModuleEmitter {
+// FunctionEmitter assembles one function into its own CodeHolder, starting at offset 0. The
+// code depends only on offsets inside the function (its start is 16-byte aligned in the
+// module, so its own 16-byte alignments stay aligned), except for direct calls: those are
+// recorded as CallSites and patched when the module is linked (LinkModule).
+class FunctionEmitter {
  public:
-  ModuleEmitter(asmjit::CodeHolder* code, uint32_t num_imported)
-      : a_(code), num_imported_(num_imported) {}
+  explicit FunctionEmitter(asmjit::CodeHolder* code) : a_(code) {}
 
-  x86::Assembler& a() { return a_; }
   std::vector<TrapSite>& trap_sites() { return trap_sites_; }
-
-  Label FunctionLabel(uint32_t func_index) {
-    auto it = function_labels_.find(func_index);
-    if (it != function_labels_.end()) return it->second;
-    Label l = a_.newLabel();
-    function_labels_[func_index] = l;
-    return l;
-  }
+  std::vector<CallSite>& call_sites() { return call_sites_; }
 
   void RecordTrap(trap::TrapCode code) {
     trap_sites_.push_back({static_cast<uint32_t>(a_.offset()), code});
@@ -145,9 +142,8 @@ class ModuleEmitter {
   void EmitFFromUint(const MachInst& inst);
 
   x86::Assembler a_;
-  uint32_t num_imported_;
-  std::map<uint32_t, Label> function_labels_;
   std::vector<TrapSite> trap_sites_;
+  std::vector<CallSite> call_sites_;
   // Per function:
   const MachFunction* fn_ = nullptr;
   const FrameLayout* frame_ = nullptr;
@@ -161,7 +157,7 @@ class ModuleEmitter {
   size_t next_block_ = 0;
 };
 
-absl::Status ModuleEmitter::EmitFunction(const MachFunction& fn) {
+absl::Status FunctionEmitter::EmitFunction(const MachFunction& fn) {
   fn_ = &fn;
   frame_ = &fn.frame;
   block_labels_.clear();
@@ -169,7 +165,6 @@ absl::Status ModuleEmitter::EmitFunction(const MachFunction& fn) {
   jump_tables_.clear();
   for (size_t i = 0; i < fn.blocks.size(); ++i) block_labels_.push_back(a_.newLabel());
   ComputeJumpTargets(fn);
-  a_.bind(FunctionLabel(fn.func_index));
   for (size_t b = 0; b < fn.blocks.size(); ++b) {
     if (loop_heads_[b]) a_.align(asmjit::AlignMode::kCode, 16);
     a_.bind(block_labels_[b]);
@@ -216,7 +211,7 @@ static bool OnlyJumps(const MachBlock& block) {
   return true;
 }
 
-void ModuleEmitter::ComputeJumpTargets(const MachFunction& fn) {
+void FunctionEmitter::ComputeJumpTargets(const MachFunction& fn) {
   size_t n = fn.blocks.size();
   jump_targets_.resize(n);
   for (size_t b = 0; b < n; ++b) {
@@ -242,7 +237,7 @@ void ModuleEmitter::ComputeJumpTargets(const MachFunction& fn) {
   }
 }
 
-void ModuleEmitter::EmitPrologue() {
+void FunctionEmitter::EmitPrologue() {
   std::vector<uint32_t> saves = SavedRegisterOrder(frame_->saved_registers());
   int32_t total = static_cast<int32_t>(saves.size() * 8 + frame_->frame_size());
   a_.push(x86::rbp);
@@ -260,7 +255,7 @@ void ModuleEmitter::EmitPrologue() {
   if (frame_->frame_size() > 0) a_.sub(x86::rsp, frame_->frame_size());
 }
 
-void ModuleEmitter::EmitEpilogue() {
+void FunctionEmitter::EmitEpilogue() {
   std::vector<uint32_t> saves = SavedRegisterOrder(frame_->saved_registers());
   if (frame_->frame_size() > 0) a_.add(x86::rsp, frame_->frame_size());
   for (auto it = saves.rbegin(); it != saves.rend(); ++it) a_.pop(x86::gpq(*it));
@@ -268,7 +263,7 @@ void ModuleEmitter::EmitEpilogue() {
   a_.ret();
 }
 
-void ModuleEmitter::EmitAlu(const MachInst& inst) {
+void FunctionEmitter::EmitAlu(const MachInst& inst) {
   int size = inst.size;
   x86::Gp dst = GpSized(inst.operands[0].reg, size);
   const Operand& src = inst.operands[1];
@@ -286,7 +281,7 @@ void ModuleEmitter::EmitAlu(const MachInst& inst) {
   }
 }
 
-void ModuleEmitter::EmitShift(const MachInst& inst) {
+void FunctionEmitter::EmitShift(const MachInst& inst) {
   x86::Gp dst = GpSized(inst.operands[0].reg, inst.size);
   const Operand& amount = inst.operands[1];
   bool is_imm = amount.kind == OperandKind::kImm;
@@ -303,7 +298,7 @@ void ModuleEmitter::EmitShift(const MachInst& inst) {
 
 // EmitDiv: rax = rax op divisor. A zero divisor faults in div/idiv (the trap site); a divisor
 // of -1 takes an explicit path because idiv would also fault for INT_MIN / -1.
-void ModuleEmitter::EmitDiv(const MachInst& inst) {
+void FunctionEmitter::EmitDiv(const MachInst& inst) {
   int size = inst.size;
   x86::Gp divisor = GpSized(inst.operands[2].reg, size);
   x86::Gp rax = GpSized(Gpr(kRax), size);
@@ -340,7 +335,7 @@ void ModuleEmitter::EmitDiv(const MachInst& inst) {
   a_.bind(done);
 }
 
-void ModuleEmitter::EmitFloatBinary(const MachInst& inst) {
+void FunctionEmitter::EmitFloatBinary(const MachInst& inst) {
   x86::Xmm d = XmmOf(inst.operands[0].reg);
   x86::Xmm s = XmmOf(inst.operands[1].reg);
   bool f32 = inst.size == 4;
@@ -355,7 +350,7 @@ void ModuleEmitter::EmitFloatBinary(const MachInst& inst) {
 
 // EmitMinMax gives Wasm's fmin/fmax: a NaN operand makes the result NaN (addss propagates it,
 // quieted), and of two equal operands -0 wins for min, +0 for max (or / and of the bits).
-void ModuleEmitter::EmitMinMax(const MachInst& inst, bool is_min) {
+void FunctionEmitter::EmitMinMax(const MachInst& inst, bool is_min) {
   x86::Xmm d = XmmOf(inst.operands[0].reg);
   x86::Xmm s = XmmOf(inst.operands[1].reg);
   bool f32 = inst.size == 4;
@@ -379,7 +374,7 @@ void ModuleEmitter::EmitMinMax(const MachInst& inst, bool is_min) {
   a_.bind(done);
 }
 
-void ModuleEmitter::EmitFCmpSet(const MachInst& inst) {
+void FunctionEmitter::EmitFCmpSet(const MachInst& inst) {
   x86::Gp d8 = x86::gpb(inst.operands[0].reg.id());
   x86::Gp d32 = Gp32(inst.operands[0].reg);
   x86::Xmm a = XmmOf(inst.operands[1].reg);
@@ -410,7 +405,7 @@ void ModuleEmitter::EmitFCmpSet(const MachInst& inst) {
 
 // EmitFToInt: truncation toward zero. Trapping forms trap invalid_conversion_to_integer on
 // NaN and integer_overflow out of range; saturating forms clamp (NaN → 0).
-void ModuleEmitter::EmitFToInt(const MachInst& inst) {
+void FunctionEmitter::EmitFToInt(const MachInst& inst) {
   Reg dst_reg = inst.operands[0].reg;
   x86::Xmm s = XmmOf(inst.operands[1].reg);
   x86::Xmm t = XmmOf(inst.operands[2].reg);
@@ -520,7 +515,7 @@ void ModuleEmitter::EmitFToInt(const MachInst& inst) {
 
 // EmitFFromUint: u32 fits a signed 64-bit conversion; u64 with the top bit set is halved
 // (keeping the low bit for correct rounding), converted and doubled.
-void ModuleEmitter::EmitFFromUint(const MachInst& inst) {
+void FunctionEmitter::EmitFFromUint(const MachInst& inst) {
   x86::Xmm d = XmmOf(inst.operands[0].reg);
   Reg src = inst.operands[1].reg;
   x86::Gp tmp = Gp64(inst.operands[2].reg);
@@ -549,7 +544,7 @@ void ModuleEmitter::EmitFFromUint(const MachInst& inst) {
   a_.bind(done);
 }
 
-void ModuleEmitter::EmitInst(const MachInst& inst, size_t block_index) {
+void FunctionEmitter::EmitInst(const MachInst& inst, size_t block_index) {
   const auto& ops = inst.operands;
   auto reg = [&](size_t i) { return ops[i].reg; };
   switch (OpOf(inst)) {
@@ -825,9 +820,15 @@ void ModuleEmitter::EmitInst(const MachInst& inst, size_t block_index) {
     case Op::kTrapIf:
       a_.j(CC(inst.aux), TrapLabel(static_cast<trap::TrapCode>(inst.aux >> 8)));
       return;
-    case Op::kCallDirect:
-      a_.call(FunctionLabel(static_cast<uint32_t>(ops[0].imm)));
+    case Op::kCallDirect: {
+      // call rel32, with the displacement filled in by LinkModule once the callee's place in
+      // the module is known.
+      static constexpr uint8_t kCallRel32[5] = {0xe8, 0, 0, 0, 0};
+      call_sites_.push_back(
+          {static_cast<uint32_t>(a_.offset()) + 1, static_cast<uint32_t>(ops[0].imm)});
+      a_.embed(kCallRel32, sizeof(kCallRel32));
       return;
+    }
     case Op::kCallIndirect:
       if (inst.aux == 1) {
         a_.mov(x86::r14, Gp64(reg(1)));
@@ -1055,32 +1056,64 @@ absl::Status InitCode(asmjit::CodeHolder& code, ErrorRecorder& errors) {
   return absl::OkStatus();
 }
 
+// Finish resolves the holder's labels and copies its code out.
+absl::StatusOr<std::vector<uint8_t>> Finish(asmjit::CodeHolder& code, const ErrorRecorder& errors) {
+  if (absl::Status s = errors.ToStatus(); !s.ok()) return s;
+  if (code.flatten() != asmjit::kErrorOk || code.resolveUnresolvedLinks() != asmjit::kErrorOk ||
+      code.relocateToBase(0) != asmjit::kErrorOk) {
+    return absl::InternalError("x86_64 emit: unresolved labels");
+  }
+  if (absl::Status s = errors.ToStatus(); !s.ok()) return s;
+  std::vector<uint8_t> bytes(code.codeSize());
+  code.copyFlattenedData(bytes.data(), bytes.size());
+  return bytes;
+}
+
+// CodePadding is the filler asmjit puts in front of 16-byte aligned code when `n` bytes are
+// missing (n < 16): the same bytes a single-holder assembly of the module would have.
+const std::vector<uint8_t>& CodePadding(size_t n) {
+  static const std::vector<std::vector<uint8_t>>* paddings = [] {
+    auto* out = new std::vector<std::vector<uint8_t>>(16);
+    for (size_t missing = 1; missing < 16; ++missing) {
+      ErrorRecorder errors;
+      asmjit::CodeHolder code;
+      if (!InitCode(code, errors).ok()) continue;
+      x86::Assembler a(&code);
+      a.embedUInt8(0, 16 - missing);
+      a.align(asmjit::AlignMode::kCode, 16);
+      const asmjit::CodeBuffer& buffer = code.textSection()->buffer();
+      (*out)[missing].assign(buffer.data() + (16 - missing), buffer.data() + buffer.size());
+    }
+    return out;
+  }();
+  return (*paddings)[n];
+}
+
 }  // namespace
 
-absl::StatusOr<CompiledCode> EmitModule(const std::vector<MachFunction>& functions,
-                                        uint32_t num_imported_functions,
-                                        absl::Span<const wasm::FuncType> trampoline_types,
-                                        uint64_t cpu_features) {
+absl::StatusOr<EmittedFunction> EmitFunctionCode(const MachFunction& function) {
   ErrorRecorder errors;
   asmjit::CodeHolder code;
   if (absl::Status s = InitCode(code, errors); !s.ok()) return s;
-  ModuleEmitter emitter(&code, num_imported_functions);
-  x86::Assembler& a = emitter.a();
+  FunctionEmitter emitter(&code);
+  if (absl::Status s = emitter.EmitFunction(function); !s.ok()) return s;
+  EmittedFunction out;
+  KILN_ASSIGN_OR_RETURN(out.code, Finish(code, errors));
+  out.trap_sites = std::move(emitter.trap_sites());
+  out.call_sites = std::move(emitter.call_sites());
+  return out;
+}
 
-  CompiledCode out;
-  out.isa = TargetIsa::kX86_64;
-  out.cpu_features = cpu_features;
-  std::vector<uint32_t> starts;
-  for (const MachFunction& fn : functions) {
-    if (fn.func_index < num_imported_functions) {
-      return absl::InternalError("x86_64 emit: a defined function has an imported index");
-    }
-    a.align(asmjit::AlignMode::kCode, 16);
-    starts.push_back(static_cast<uint32_t>(a.offset()));
-    if (absl::Status s = emitter.EmitFunction(fn); !s.ok()) return s;
-    out.functions.push_back({starts.back(), static_cast<uint32_t>(a.offset()) - starts.back()});
-  }
-  // Trampolines and stubs.
+absl::StatusOr<CompiledCode> LinkModule(absl::Span<EmittedFunction> functions,
+                                        uint32_t num_imported_functions,
+                                        absl::Span<const wasm::FuncType> trampoline_types,
+                                        uint64_t cpu_features) {
+  // The trampolines, the landing pad and the stubs only refer to each other: they are
+  // assembled on their own and placed after the functions.
+  ErrorRecorder errors;
+  asmjit::CodeHolder code;
+  if (absl::Status s = InitCode(code, errors); !s.ok()) return s;
+  x86::Assembler a(&code);
   Label landing_pad = a.newLabel();
   std::vector<uint32_t> entry_offsets, stub_offsets;
   for (const wasm::FuncType& type : trampoline_types) {
@@ -1089,7 +1122,7 @@ absl::StatusOr<CompiledCode> EmitModule(const std::vector<MachFunction>& functio
     EmitEntryTrampoline(a, type, landing_pad);
   }
   a.align(asmjit::AlignMode::kCode, 16);
-  out.landing_pad_offset = static_cast<uint32_t>(a.offset());
+  const uint32_t landing_pad_offset = static_cast<uint32_t>(a.offset());
   a.bind(landing_pad);
   EmitLandingPad(a);
   for (const wasm::FuncType& type : trampoline_types) {
@@ -1097,23 +1130,80 @@ absl::StatusOr<CompiledCode> EmitModule(const std::vector<MachFunction>& functio
     stub_offsets.push_back(static_cast<uint32_t>(a.offset()));
     EmitHostCallStub(a, type);
   }
-  if (absl::Status s = errors.ToStatus(); !s.ok()) return s;
-  if (code.flatten() != asmjit::kErrorOk || code.resolveUnresolvedLinks() != asmjit::kErrorOk ||
-      code.relocateToBase(0) != asmjit::kErrorOk) {
-    return absl::InternalError("x86_64 emit: unresolved labels (a call to a missing function?)");
-  }
-  if (absl::Status s = errors.ToStatus(); !s.ok()) return s;
-  out.code.resize(code.codeSize());
-  code.copyFlattenedData(out.code.data(), out.code.size());
+  KILN_ASSIGN_OR_RETURN(std::vector<uint8_t> trampolines, Finish(code, errors));
 
-  for (size_t i = 0; i < trampoline_types.size(); ++i) {
-    out.entry_trampolines.push_back({trampoline_types[i], entry_offsets[i]});
-    out.host_call_stubs.push_back({trampoline_types[i], stub_offsets[i]});
+  // Layout: each function at the next 16-byte boundary, then the trampolines.
+  CompiledCode out;
+  out.isa = TargetIsa::kX86_64;
+  out.cpu_features = cpu_features;
+  out.functions.reserve(functions.size());
+  uint64_t end = 0;
+  size_t num_trap_sites = 0;
+  for (const EmittedFunction& fn : functions) {
+    end = (end + 15) & ~uint64_t{15};
+    out.functions.push_back({static_cast<uint32_t>(end), static_cast<uint32_t>(fn.code.size())});
+    end += fn.code.size();
+    num_trap_sites += fn.trap_sites.size();
   }
-  out.trap_sites = std::move(emitter.trap_sites());
+  const uint64_t trampolines_start = (end + 15) & ~uint64_t{15};
+  const uint64_t total = trampolines_start + trampolines.size();
+  if (total > UINT32_MAX) return absl::ResourceExhaustedError("x86_64 emit: code exceeds 4 GiB");
+
+  out.code.reserve(total);
+  out.trap_sites.reserve(num_trap_sites);
+  const uint32_t num_functions = static_cast<uint32_t>(functions.size());
+  for (uint32_t i = 0; i < num_functions; ++i) {
+    EmittedFunction& fn = functions[i];
+    const uint32_t start = out.functions[i].offset;
+    const std::vector<uint8_t>& padding = CodePadding(start - out.code.size());
+    out.code.insert(out.code.end(), padding.begin(), padding.end());
+    out.code.insert(out.code.end(), fn.code.begin(), fn.code.end());
+    for (const TrapSite& site : fn.trap_sites) {
+      out.trap_sites.push_back({start + site.code_offset, site.code});
+    }
+    for (const CallSite& call : fn.call_sites) {
+      if (call.func_index < num_imported_functions ||
+          call.func_index - num_imported_functions >= num_functions) {
+        return absl::InternalError(absl::StrCat("x86_64 emit: a direct call to function ",
+                                                call.func_index, ", which is not defined"));
+      }
+      const uint32_t target = out.functions[call.func_index - num_imported_functions].offset;
+      const int32_t displacement = static_cast<int32_t>(target - (start + call.offset + 4));
+      std::memcpy(out.code.data() + start + call.offset, &displacement, 4);
+    }
+    // The function is in the blob now; its buffers are not needed any more.
+    fn = EmittedFunction();
+  }
+  const std::vector<uint8_t>& padding = CodePadding(trampolines_start - out.code.size());
+  out.code.insert(out.code.end(), padding.begin(), padding.end());
+  out.code.insert(out.code.end(), trampolines.begin(), trampolines.end());
+
+  const uint32_t base = static_cast<uint32_t>(trampolines_start);
+  out.landing_pad_offset = base + landing_pad_offset;
+  for (size_t i = 0; i < trampoline_types.size(); ++i) {
+    out.entry_trampolines.push_back({trampoline_types[i], base + entry_offsets[i]});
+    out.host_call_stubs.push_back({trampoline_types[i], base + stub_offsets[i]});
+  }
   std::sort(out.trap_sites.begin(), out.trap_sites.end(),
             [](const TrapSite& x, const TrapSite& y) { return x.code_offset < y.code_offset; });
   return out;
+}
+
+absl::StatusOr<CompiledCode> EmitModule(const std::vector<MachFunction>& functions,
+                                        uint32_t num_imported_functions,
+                                        absl::Span<const wasm::FuncType> trampoline_types,
+                                        uint64_t cpu_features) {
+  std::vector<EmittedFunction> emitted;
+  emitted.reserve(functions.size());
+  for (const MachFunction& fn : functions) {
+    if (fn.func_index < num_imported_functions) {
+      return absl::InternalError("x86_64 emit: a defined function has an imported index");
+    }
+    KILN_ASSIGN_OR_RETURN(EmittedFunction code, EmitFunctionCode(fn));
+    emitted.push_back(std::move(code));
+  }
+  return LinkModule(absl::MakeSpan(emitted), num_imported_functions, trampoline_types,
+                    cpu_features);
 }
 
 absl::StatusOr<std::string> EmitFunctionText(const MachFunction& function) {
@@ -1122,7 +1212,7 @@ absl::StatusOr<std::string> EmitFunctionText(const MachFunction& function) {
   if (absl::Status s = InitCode(code, errors); !s.ok()) return s;
   asmjit::StringLogger logger;
   code.setLogger(&logger);
-  ModuleEmitter emitter(&code, 0);
+  FunctionEmitter emitter(&code);
   if (absl::Status s = emitter.EmitFunction(function); !s.ok()) return s;
   if (absl::Status s = errors.ToStatus(); !s.ok()) return s;
   return std::string(logger.data(), logger.dataSize());

@@ -61,13 +61,22 @@ absl::StatusOr<MachFunction> X86_64Isa::Lower(const ssa::Function& fn,
   return x86_64::Lower(fn, ctx);
 }
 
+absl::StatusOr<EmittedFunction> X86_64Isa::EmitFunction(MachFunction& fn) const {
+  FinalizeFrame(fn);
+  return EmitFunctionCode(fn);
+}
+
+absl::StatusOr<CompiledCode> X86_64Isa::Link(
+    absl::Span<EmittedFunction> functions, uint32_t num_imported_functions,
+    absl::Span<const wasm::FuncType> trampoline_types) const {
+  return LinkModule(functions, num_imported_functions, trampoline_types, UsedCpuFeatures());
+}
+
 absl::StatusOr<CompiledCode> X86_64Isa::Emit(std::vector<MachFunction>& functions,
                                              uint32_t num_imported_functions,
                                              absl::Span<const wasm::FuncType> trampoline_types) const {
   for (MachFunction& fn : functions) FinalizeFrame(fn);
-  // The code relies on the baseline only (roundss/roundsd and popcnt), whatever the host has.
-  uint64_t used = cpu_features_ & (kCpuSse41 | kCpuPopcnt);
-  return EmitModule(functions, num_imported_functions, trampoline_types, used);
+  return EmitModule(functions, num_imported_functions, trampoline_types, UsedCpuFeatures());
 }
 
 std::string X86_64Isa::PrintInst(const MachInst& inst) const { return x86_64::PrintInst(inst); }

@@ -31,6 +31,11 @@ class X86_64Isa final : public Isa {
   MachInst MakeReload(Reg dst, SlotId slot) const override;
   absl::StatusOr<MachFunction> Lower(const ssa::Function& fn,
                                      const LowerContext& ctx) const override;
+  absl::StatusOr<EmittedFunction> EmitFunction(MachFunction& fn) const override;
+  absl::StatusOr<CompiledCode> Link(absl::Span<EmittedFunction> functions,
+                                    uint32_t num_imported_functions,
+                                    absl::Span<const wasm::FuncType> trampoline_types)
+      const override;
   absl::StatusOr<CompiledCode> Emit(std::vector<MachFunction>& functions,
                                     uint32_t num_imported_functions,
                                     absl::Span<const wasm::FuncType> trampoline_types)
@@ -38,6 +43,10 @@ class X86_64Isa final : public Isa {
   std::string PrintInst(const MachInst& inst) const override;
 
  private:
+  // UsedCpuFeatures is what the code relies on: the baseline only (roundss/roundsd and
+  // popcnt), whatever the host has.
+  uint64_t UsedCpuFeatures() const { return cpu_features_ & (kCpuSse41 | kCpuPopcnt); }
+
   uint64_t cpu_features_;
 };
 
