@@ -1,11 +1,13 @@
 // The backend driver: what the runtime calls to turn a validated module into native code.
 // CompileModule translates each defined function with compiler/frontend, runs the pass
-// pipeline, lowers it with the host Isa and allocates registers (backend/regalloc) — on
-// CompileOptions::threads threads, each taking the next function index — then emits the
-// whole module in function order on the calling thread, with one entry trampoline and
+// pipeline, lowers it with the host Isa, allocates registers (backend/regalloc) and assembles
+// it — on CompileOptions::threads threads, each taking the next function index — then links
+// the functions' code in function order on the calling thread, with one entry trampoline and
 // host-call stub per function type, into a CompiledCode (backend/common/compiled_code.h).
-// Functions are compiled independently and emitted in order, so the result does not depend
-// on the thread count; with several failing functions, the error is the lowest index's.
+// Only machine code outlives a function's compilation: its SSA and machine IR are freed as
+// soon as it is assembled, which bounds the memory of large modules. Functions are compiled
+// independently and linked in order, so the result does not depend on the thread count;
+// with several failing functions, the error is the lowest index's.
 #ifndef KILN_BACKEND_COMPILE_H_
 #define KILN_BACKEND_COMPILE_H_
 
