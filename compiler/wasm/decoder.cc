@@ -28,6 +28,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "compiler/base/huge_pages.h"
 #include "compiler/base/status_macros.h"
 #include "compiler/wasm/instruction.h"
 #include "compiler/wasm/name_section.h"
@@ -804,6 +805,7 @@ absl::StatusOr<Module> Decode(absl::Span<const uint8_t> bytes, const DecodeOptio
     return absl::ResourceExhaustedError("module larger than 4 GiB");
   }
   Module module;
+  base::ReserveWithHugePages(module.bytes, bytes.size());
   module.bytes.assign(bytes.begin(), bytes.end());
   ModuleDecoder decoder(&module, options);
   KILN_RETURN_IF_ERROR(decoder.Decode());

@@ -20,6 +20,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "compiler/base/huge_pages.h"
 #include "compiler/base/status_macros.h"
 
 namespace kiln::runtime::cache {
@@ -45,23 +46,83 @@ absl::Status ErrnoStatus(int error, absl::string_view what, absl::string_view pa
   }
 }
 
-absl::StatusOr<std::vector<uint8_t>> ReadFile(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(errno, "cannot open", path);
-  absl::Cleanup close_fd = [fd] { ::close(fd); };
-  struct stat info;
-  if (::fstat(fd, &info) != 0) return ErrnoStatus(errno, "cannot stat", path);
-  std::vector<uint8_t> bytes(static_cast<size_t>(info.st_size));
+// ReadAt fills [out, out + size) from the file at `offset`; returns the bytes read, fewer
+// only when the file ended first.
+absl::StatusOr<size_t> ReadAt(int fd, uint64_t offset, uint8_t* out, size_t size,
+                              const std::string& path) {
   size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+  while (done < size) {
+    ssize_t n = ::pread(fd, out + done, size - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return ErrnoStatus(errno, "cannot read", path);
     if (n == 0) break;  // shrank while reading: what was read is judged as it is
     done += static_cast<size_t>(n);
   }
+  return done;
+}
+
+// ReadWhole reads the first `size` bytes of the open file (fewer if it is shorter).
+absl::StatusOr<std::vector<uint8_t>> ReadWhole(int fd, size_t size, const std::string& path) {
+  std::vector<uint8_t> bytes;
+  base::ReserveWithHugePages(bytes, size);
+  bytes.resize(size);
+  KILN_ASSIGN_OR_RETURN(size_t done, ReadAt(fd, 0, bytes.data(), bytes.size(), path));
   bytes.resize(done);
   return bytes;
+}
+
+// OpenForReading opens `path` and returns the descriptor and the file's size.
+absl::StatusOr<std::pair<int, size_t>> OpenForReading(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(errno, "cannot open", path);
+  struct stat info;
+  if (::fstat(fd, &info) != 0) {
+    int error = errno;
+    ::close(fd);
+    return ErrnoStatus(error, "cannot stat", path);
+  }
+  return std::make_pair(fd, static_cast<size_t>(info.st_size));
+}
+
+absl::StatusOr<std::vector<uint8_t>> ReadFile(const std::string& path) {
+  KILN_ASSIGN_OR_RETURN(auto opened, OpenForReading(path));
+  absl::Cleanup close_fd = [fd = opened.first] { ::close(fd); };
+  return ReadWhole(opened.first, opened.second, path);
+}
+
+using ParsedEntry = std::pair<CacheKey, backend::CompiledCode>;
+
+// ReadEntry reads and parses the entry at `path`. The outer status is the file system's
+// (cannot open, cannot read); the inner one ParseEntry's. The code blob is read straight into
+// the vector the CompiledCode keeps (no buffer of the whole file, no copy of the blob); a file
+// whose start does not describe a whole entry is read whole, for ParseEntry to say what is
+// wrong with it.
+absl::StatusOr<absl::StatusOr<ParsedEntry>> ReadEntry(const std::string& path) {
+  KILN_ASSIGN_OR_RETURN(auto opened, OpenForReading(path));
+  const int fd = opened.first;
+  const size_t file_size = opened.second;
+  absl::Cleanup close_fd = [fd] { ::close(fd); };
+  std::vector<uint8_t> head(std::min(file_size, kEntryHeadBytes));
+  KILN_ASSIGN_OR_RETURN(size_t head_read, ReadAt(fd, 0, head.data(), head.size(), path));
+  head.resize(head_read);
+  absl::StatusOr<EntryLayout> layout = LocateCode(head, file_size);
+  if (layout.ok() && layout->code_begin <= head.size()) {
+    std::vector<uint8_t> code;
+    base::ReserveWithHugePages(code, layout->code_size);
+    code.resize(layout->code_size);
+    KILN_ASSIGN_OR_RETURN(size_t code_read,
+                          ReadAt(fd, layout->code_begin, code.data(), code.size(), path));
+    const size_t code_end = layout->code_begin + code.size();
+    std::vector<uint8_t> rest(file_size - code_end);
+    KILN_ASSIGN_OR_RETURN(size_t rest_read, ReadAt(fd, code_end, rest.data(), rest.size(), path));
+    if (code_read == code.size() && rest_read == rest.size()) {
+      head.resize(layout->code_begin);
+      return ParseEntryParts(head, std::move(code), rest);
+    }
+    // The file shrank under us: judge what it holds now.
+  }
+  KILN_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, ReadWhole(fd, file_size, path));
+  return ParseEntry(bytes);
 }
 
 absl::Status WriteAndSync(int fd, absl::Span<const uint8_t> bytes, const std::string& path) {
@@ -100,14 +161,14 @@ absl::Status MakeDirectories(const std::string& dir) {
 
 // LoadFile reads and checks the entry at `path` for `key`.
 absl::StatusOr<backend::CompiledCode> LoadFile(const std::string& path, const CacheKey& key) {
-  absl::StatusOr<std::vector<uint8_t>> bytes = ReadFile(path);
-  if (!bytes.ok()) {
-    if (absl::IsNotFound(bytes.status())) {
+  absl::StatusOr<absl::StatusOr<ParsedEntry>> read = ReadEntry(path);
+  if (!read.ok()) {
+    if (absl::IsNotFound(read.status())) {
       return absl::NotFoundError(absl::StrCat("no cache entry ", path));
     }
-    return bytes.status();
+    return read.status();
   }
-  absl::StatusOr<std::pair<CacheKey, backend::CompiledCode>> entry = ParseEntry(*bytes);
+  absl::StatusOr<ParsedEntry>& entry = *read;
   if (!entry.ok()) {
     return absl::DataLossError(absl::StrCat(path, ": ", entry.status().message()));
   }

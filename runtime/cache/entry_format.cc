@@ -7,6 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "compiler/base/huge_pages.h"
 #include "compiler/base/sha256.h"
 #include "compiler/base/status_macros.h"
 
@@ -84,6 +85,7 @@ class Reader {
   }
   absl::Status Bytes(size_t n, std::vector<uint8_t>& out) {
     KILN_RETURN_IF_ERROR(Need(n, "the code bytes"));
+    base::ReserveWithHugePages(out, n);
     out.assign(bytes_.begin() + at_, bytes_.begin() + at_ + n);
     at_ += n;
     return absl::OkStatus();
@@ -126,43 +128,51 @@ absl::Status Inconsistent(absl::string_view what) {
   return absl::DataLossError(absl::StrCat("cache entry payload is inconsistent: ", what));
 }
 
-absl::StatusOr<backend::CompiledCode> ReadCompiledCode(Reader& reader) {
-  backend::CompiledCode code;
+// ReadCodeFields reads the payload's fields before the code blob, and the blob's size.
+absl::StatusOr<uint64_t> ReadCodeFields(Reader& reader, backend::CompiledCode& code) {
   KILN_ASSIGN_OR_RETURN(uint8_t isa, reader.U8());
   if (isa > static_cast<uint8_t>(backend::TargetIsa::kAarch64)) return Inconsistent("unknown isa");
   code.isa = static_cast<backend::TargetIsa>(isa);
   KILN_ASSIGN_OR_RETURN(code.cpu_features, reader.U64());
   KILN_ASSIGN_OR_RETURN(code.landing_pad_offset, reader.U32());
-  KILN_ASSIGN_OR_RETURN(uint64_t code_size, reader.U64());
-  if (code_size > reader.remaining()) return Inconsistent("the code does not fit in the entry");
-  KILN_RETURN_IF_ERROR(reader.Bytes(code_size, code.code));
+  return reader.U64();
+}
+
+absl::Status CheckLandingPad(const backend::CompiledCode& code) {
   if (!code.code.empty() && code.landing_pad_offset >= code.code.size()) {
     return Inconsistent("landing pad outside the code");
   }
+  return absl::OkStatus();
+}
 
+// ReadTables reads the payload's tables after the code blob (already in `code`).
+absl::Status ReadTables(Reader& reader, backend::CompiledCode& code) {
   KILN_ASSIGN_OR_RETURN(uint32_t num_functions, reader.Count(8, "functions"));
-  code.functions.resize(num_functions);
-  for (backend::FunctionCode& function : code.functions) {
+  base::ReserveWithHugePages(code.functions, num_functions);
+  for (uint32_t i = 0; i < num_functions; ++i) {
+    backend::FunctionCode function;
     KILN_ASSIGN_OR_RETURN(function.offset, reader.U32());
     KILN_ASSIGN_OR_RETURN(function.size, reader.U32());
     if (uint64_t{function.offset} + function.size > code.code.size()) {
       return Inconsistent("a function lies outside the code");
     }
+    code.functions.push_back(function);
   }
 
   KILN_ASSIGN_OR_RETURN(uint32_t num_trap_sites, reader.Count(5, "trap sites"));
-  code.trap_sites.resize(num_trap_sites);
-  for (size_t i = 0; i < code.trap_sites.size(); ++i) {
-    backend::TrapSite& site = code.trap_sites[i];
+  base::ReserveWithHugePages(code.trap_sites, num_trap_sites);
+  for (uint32_t i = 0; i < num_trap_sites; ++i) {
+    backend::TrapSite site;
     KILN_ASSIGN_OR_RETURN(site.code_offset, reader.U32());
     KILN_ASSIGN_OR_RETURN(uint8_t trap_code, reader.U8());
     if (trap_code >= trap::kNumTrapCodes) return Inconsistent("unknown trap code");
     site.code = static_cast<trap::TrapCode>(trap_code);
     if (site.code_offset >= code.code.size()) return Inconsistent("a trap site lies outside the code");
     // FindTrapSite binary-searches: the table must stay sorted with unique offsets.
-    if (i > 0 && site.code_offset <= code.trap_sites[i - 1].code_offset) {
+    if (i > 0 && site.code_offset <= code.trap_sites.back().code_offset) {
       return Inconsistent("trap sites are not sorted");
     }
+    code.trap_sites.push_back(site);
   }
 
   // A function type takes at least 8 bytes (two counts), plus the 4-byte offset.
@@ -182,7 +192,32 @@ absl::StatusOr<backend::CompiledCode> ReadCompiledCode(Reader& reader) {
     if (stub.offset >= code.code.size()) return Inconsistent("a host-call stub lies outside the code");
     code.host_call_stubs.push_back(std::move(stub));
   }
+  if (reader.remaining() != 0) {
+    return Inconsistent(absl::StrCat(reader.remaining(), " unread bytes at the end"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<backend::CompiledCode> ReadCompiledCode(Reader& reader) {
+  backend::CompiledCode code;
+  KILN_ASSIGN_OR_RETURN(uint64_t code_size, ReadCodeFields(reader, code));
+  if (code_size > reader.remaining()) return Inconsistent("the code does not fit in the entry");
+  KILN_RETURN_IF_ERROR(reader.Bytes(code_size, code.code));
+  KILN_RETURN_IF_ERROR(CheckLandingPad(code));
+  KILN_RETURN_IF_ERROR(ReadTables(reader, code));
   return code;
+}
+
+// ParseManifestOf parses the manifest of an entry whose header ends at `header_end`.
+absl::StatusOr<CacheKey> ParseManifestOf(absl::Span<const uint8_t> bytes, size_t header_end) {
+  const size_t manifest_begin = kEntryMagicLine.size() + 1;
+  absl::string_view manifest(reinterpret_cast<const char*>(bytes.data()) + manifest_begin,
+                             header_end - 1 - manifest_begin);
+  absl::StatusOr<CacheKey> key = CacheKey::ParseManifest(manifest);
+  if (!key.ok()) {
+    return absl::DataLossError(absl::StrCat("cache entry manifest: ", key.status().message()));
+  }
+  return key;
 }
 
 // HeaderEnd returns the offset just past the header's empty line, checking the magic line.
@@ -287,19 +322,68 @@ absl::StatusOr<std::pair<CacheKey, backend::CompiledCode>> ParseEntry(
     return absl::DataLossError("cache entry checksum mismatch: the file is damaged");
   }
 
-  const size_t manifest_begin = kEntryMagicLine.size() + 1;
-  absl::string_view manifest(reinterpret_cast<const char*>(bytes.data()) + manifest_begin,
-                             header_end - 1 - manifest_begin);
-  absl::StatusOr<CacheKey> key = CacheKey::ParseManifest(manifest);
-  if (!key.ok()) {
-    return absl::DataLossError(absl::StrCat("cache entry manifest: ", key.status().message()));
-  }
+  KILN_ASSIGN_OR_RETURN(CacheKey key, ParseManifestOf(bytes, header_end));
   Reader reader(bytes.subspan(header_end + 8, *payload_length));
   KILN_ASSIGN_OR_RETURN(backend::CompiledCode code, ReadCompiledCode(reader));
-  if (reader.remaining() != 0) {
-    return Inconsistent(absl::StrCat(reader.remaining(), " unread bytes at the end"));
+  return std::make_pair(std::move(key), std::move(code));
+}
+
+absl::StatusOr<EntryLayout> LocateCode(absl::Span<const uint8_t> head, uint64_t file_size) {
+  KILN_ASSIGN_OR_RETURN(size_t header_end, HeaderEnd(head));
+  // The payload length, then isa (1), cpu features (8), landing pad (4) and code size (8).
+  constexpr size_t kFieldsBeforeCode = 8 + 1 + 8 + 4 + 8;
+  if (head.size() < header_end + kFieldsBeforeCode) {
+    return absl::DataLossError("cache entry is truncated after its header");
   }
-  return std::make_pair(*std::move(key), std::move(code));
+  Reader reader(head.subspan(header_end));
+  KILN_ASSIGN_OR_RETURN(uint64_t payload_length, reader.U64());
+  if (file_size < header_end + 8 + kChecksumBytes ||
+      payload_length != file_size - header_end - 8 - kChecksumBytes) {
+    return absl::DataLossError("cache entry length does not match its file");
+  }
+  backend::CompiledCode unused;
+  KILN_ASSIGN_OR_RETURN(uint64_t code_size, ReadCodeFields(reader, unused));
+  if (code_size > payload_length - (kFieldsBeforeCode - 8)) {
+    return Inconsistent("the code does not fit in the entry");
+  }
+  EntryLayout layout;
+  layout.code_begin = header_end + kFieldsBeforeCode;
+  layout.code_size = code_size;
+  return layout;
+}
+
+absl::StatusOr<std::pair<CacheKey, backend::CompiledCode>> ParseEntryParts(
+    absl::Span<const uint8_t> before_code, std::vector<uint8_t> code_bytes,
+    absl::Span<const uint8_t> after_code) {
+  if (after_code.size() < kChecksumBytes) {
+    return absl::DataLossError("cache entry is truncated inside its checksum");
+  }
+  base::Sha256 hasher;
+  hasher.Update(before_code);
+  hasher.Update(absl::MakeConstSpan(code_bytes));
+  hasher.Update(after_code.first(after_code.size() - kChecksumBytes));
+  const base::Sha256Digest checksum = hasher.Finish();
+  if (std::memcmp(checksum.data(), after_code.data() + after_code.size() - kChecksumBytes,
+                  kChecksumBytes) != 0) {
+    return absl::DataLossError("cache entry checksum mismatch: the file is damaged");
+  }
+  // The bytes hash to their checksum; now check that they are the entry LocateCode saw.
+  KILN_ASSIGN_OR_RETURN(EntryLayout layout,
+                        LocateCode(before_code, before_code.size() + code_bytes.size() +
+                                                    after_code.size()));
+  if (layout.code_begin != before_code.size() || layout.code_size != code_bytes.size()) {
+    return Inconsistent("the code is not where the entry says");
+  }
+  KILN_ASSIGN_OR_RETURN(size_t header_end, HeaderEnd(before_code));
+  KILN_ASSIGN_OR_RETURN(CacheKey key, ParseManifestOf(before_code, header_end));
+  backend::CompiledCode code;
+  Reader fields(before_code.subspan(header_end + 8));
+  KILN_RETURN_IF_ERROR(ReadCodeFields(fields, code).status());
+  code.code = std::move(code_bytes);
+  KILN_RETURN_IF_ERROR(CheckLandingPad(code));
+  Reader tables(after_code.first(after_code.size() - kChecksumBytes));
+  KILN_RETURN_IF_ERROR(ReadTables(tables, code));
+  return std::make_pair(std::move(key), std::move(code));
 }
 
 }  // namespace kiln::runtime::cache

@@ -12,6 +12,7 @@
 #ifndef KILN_RUNTIME_CACHE_ENTRY_FORMAT_H_
 #define KILN_RUNTIME_CACHE_ENTRY_FORMAT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -36,6 +37,35 @@ std::vector<uint8_t> SerializeEntry(const CacheKey& key, const backend::Compiled
 // does not match, or the payload is inconsistent. Never reads outside `bytes`.
 absl::StatusOr<std::pair<CacheKey, backend::CompiledCode>> ParseEntry(
     absl::Span<const uint8_t> bytes);
+
+// Reading an entry from a file without a buffer of the whole file: the code blob is most of
+// an entry (tens of megabytes for a large module), so a reader takes the first
+// kEntryHeadBytes, asks LocateCode where the blob lies, reads the blob straight into the
+// vector the CompiledCode keeps and the rest into a small buffer, and hands the three parts
+// to ParseEntryParts.
+
+// kEntryHeadBytes is enough of an entry's start for LocateCode (the longest header, the
+// payload length and the fields before the code).
+inline constexpr size_t kEntryHeadBytes = 4096 + 29;
+
+// EntryLayout is where the code blob of an entry lies.
+struct EntryLayout {
+  size_t code_begin = 0;   // offset of the first code byte in the file
+  uint64_t code_size = 0;  // the blob's length
+};
+
+// LocateCode reads from `head` (the first min(kEntryHeadBytes, file_size) bytes of an entry
+// file of `file_size` bytes) where its code blob lies, checking nothing beyond that it fits.
+// kDataLoss when `head` does not show a consistent entry of that size (ParseEntry of the whole
+// file then says exactly what is wrong).
+absl::StatusOr<EntryLayout> LocateCode(absl::Span<const uint8_t> head, uint64_t file_size);
+
+// ParseEntryParts is ParseEntry of the entry whose bytes are `before_code`, `code` and
+// `after_code` (split where LocateCode said), taking the code blob over without copying it.
+// Everything is checked as ParseEntry checks it, the checksum first.
+absl::StatusOr<std::pair<CacheKey, backend::CompiledCode>> ParseEntryParts(
+    absl::Span<const uint8_t> before_code, std::vector<uint8_t> code,
+    absl::Span<const uint8_t> after_code);
 
 // ReadManifest returns only the readable manifest at the start of an entry (without the magic
 // line and the empty line), checking neither the payload nor the checksum; kDataLoss when the

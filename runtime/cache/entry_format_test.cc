@@ -1,5 +1,8 @@
 #include "runtime/cache/entry_format.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "absl/strings/match.h"
 #include "catch2/catch.hpp"
 #include "runtime/cache/testing/test_module.h"
@@ -106,6 +109,50 @@ TEST_CASE("cache entry parsing rejects every single-byte change", "[cache][entry
       std::vector<uint8_t> damaged = bytes;
       damaged[at] ^= flip;
       REQUIRE_THAT(ParseEntry(damaged).status(), StatusIs(absl::StatusCode::kDataLoss, ""));
+    }
+  }
+}
+
+// ParseInParts reads `bytes` as the directory cache reads a file: LocateCode on its head, then
+// ParseEntryParts on the three parts (nullopt when LocateCode refuses the head).
+std::optional<absl::StatusOr<std::pair<CacheKey, backend::CompiledCode>>> ParseInParts(
+    absl::Span<const uint8_t> bytes) {
+  absl::StatusOr<EntryLayout> layout =
+      LocateCode(bytes.first(std::min(bytes.size(), kEntryHeadBytes)), bytes.size());
+  if (!layout.ok()) return std::nullopt;
+  REQUIRE(layout->code_begin + layout->code_size <= bytes.size());
+  const size_t code_end = layout->code_begin + layout->code_size;
+  return ParseEntryParts(
+      bytes.first(layout->code_begin),
+      std::vector<uint8_t>(bytes.begin() + layout->code_begin, bytes.begin() + code_end),
+      bytes.subspan(code_end));
+}
+
+TEST_CASE("cache entry parsed in parts gives what ParseEntry gives", "[cache][entry]") {
+  const std::vector<uint8_t> bytes = SerializeEntry(SmallKey(), SmallCode());
+  auto whole = ParseInParts(bytes);
+  REQUIRE(whole.has_value());
+  REQUIRE_THAT(whole->status(), IsOk());
+  CHECK((*whole)->first == SmallKey());
+  CHECK(SameCode((*whole)->second, SmallCode()));
+
+  // Every truncation and single-byte change is refused by LocateCode, or rejected by
+  // ParseEntryParts with ParseEntry's status.
+  for (size_t length = 0; length < bytes.size(); ++length) {
+    CAPTURE(length);
+    auto cut = absl::MakeConstSpan(bytes.data(), length);
+    auto parts = ParseInParts(cut);
+    if (parts.has_value()) CHECK(parts->status() == ParseEntry(cut).status());
+  }
+  for (size_t at = 0; at < bytes.size(); ++at) {
+    for (uint8_t flip : {0x01, 0x80, 0xff}) {
+      CAPTURE(at, flip);
+      std::vector<uint8_t> damaged = bytes;
+      damaged[at] ^= flip;
+      auto parts = ParseInParts(damaged);
+      if (!parts.has_value()) continue;
+      REQUIRE_THAT(parts->status(), StatusIs(absl::StatusCode::kDataLoss, ""));
+      CHECK(parts->status() == ParseEntry(damaged).status());
     }
   }
 }
