@@ -4,7 +4,6 @@
 // into the instance's fd table directly, so these tests do not depend on path_open.
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,6 +24,7 @@
 #include "runtime/embedding/testing/wat_binaries.h"
 #include "runtime/wasi/errno.h"
 #include "runtime/wasi/fd_table.h"
+#include "runtime/wasi/testing/test_support.h"
 #include "runtime/wasi/wasi.h"
 #include "runtime/wasi/wasi_state.h"
 #include "testing/status_matchers.h"
@@ -41,6 +41,9 @@ struct StringMaker<kiln::wasi::Errno> {
 namespace kiln::wasi {
 namespace {
 
+using test_support::ForwardingGuestWat;
+using test_support::ReadHostFile;
+using test_support::TempDir;
 using testing::IsOk;
 
 constexpr uint64_t kRightFdRead = uint64_t{1} << 1;
@@ -52,94 +55,17 @@ constexpr uint32_t kWhenceSet = 0;
 constexpr uint32_t kWhenceCur = 1;
 constexpr uint32_t kWhenceEnd = 2;
 
-// kFdImports lists every fd_* function with its core Wasm params.
-struct Import {
-  const char* name;
-  std::vector<const char*> params;
-};
-const std::vector<Import>& FdImports() {
-  static const auto* imports = new std::vector<Import>{
-      {"fd_advise", {"i32", "i64", "i64", "i32"}},
-      {"fd_allocate", {"i32", "i64", "i64"}},
-      {"fd_close", {"i32"}},
-      {"fd_datasync", {"i32"}},
-      {"fd_fdstat_get", {"i32", "i32"}},
-      {"fd_fdstat_set_flags", {"i32", "i32"}},
-      {"fd_fdstat_set_rights", {"i32", "i64", "i64"}},
-      {"fd_filestat_get", {"i32", "i32"}},
-      {"fd_filestat_set_size", {"i32", "i64"}},
-      {"fd_filestat_set_times", {"i32", "i64", "i64", "i32"}},
-      {"fd_pread", {"i32", "i32", "i32", "i64", "i32"}},
-      {"fd_prestat_get", {"i32", "i32"}},
-      {"fd_prestat_dir_name", {"i32", "i32", "i32"}},
-      {"fd_pwrite", {"i32", "i32", "i32", "i64", "i32"}},
-      {"fd_read", {"i32", "i32", "i32", "i32"}},
-      {"fd_readdir", {"i32", "i32", "i32", "i64", "i32"}},
-      {"fd_renumber", {"i32", "i32"}},
-      {"fd_seek", {"i32", "i64", "i32", "i32"}},
-      {"fd_sync", {"i32"}},
-      {"fd_tell", {"i32", "i32"}},
-      {"fd_write", {"i32", "i32", "i32", "i32"}},
-  };
-  return *imports;
-}
-
-// GuestWat imports every fd function and exports a same-named wrapper, with `pages` pages of
-// memory.
-std::string GuestWat(int pages) {
-  std::string wat = "(module\n";
-  for (const Import& import : FdImports()) {
-    std::string params;
-    for (const char* p : import.params) absl::StrAppend(&params, " ", p);
-    absl::StrAppend(&wat, "  (import \"wasi_snapshot_preview1\" \"", import.name, "\" (func $",
-                    import.name, " (param", params, ") (result i32)))\n");
-  }
-  absl::StrAppend(&wat, "  (memory (export \"memory\") ", pages, ")\n");
-  for (const Import& import : FdImports()) {
-    std::string params;
-    std::string args;
-    for (size_t i = 0; i < import.params.size(); ++i) {
-      absl::StrAppend(&params, " ", import.params[i]);
-      absl::StrAppend(&args, " (local.get ", i, ")");
-    }
-    absl::StrAppend(&wat, "  (func (export \"", import.name, "\") (param", params,
-                    ") (result i32) (call $", import.name, args, "))\n");
-  }
-  absl::StrAppend(&wat, ")\n");
-  return wat;
-}
-
-// TempDir is a fresh host directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TEST_TMPDIR");
-    std::string pattern = absl::StrCat(base != nullptr ? base : "/tmp", "/kiln_fd_test.XXXXXX");
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    nftw(
-        path_.c_str(),
-        [](const char* path, const struct stat*, int, struct FTW*) { return remove(path); }, 16,
-        FTW_DEPTH | FTW_PHYS);
-  }
-  const std::string& path() const { return path_; }
-  std::string File(absl::string_view name) const { return absl::StrCat(path_, "/", name); }
-
- private:
-  std::string path_;
-};
-
-std::string ReadHostFile(const std::string& path) {
-  std::string contents;
-  int fd = open(path.c_str(), O_RDONLY);
-  if (fd < 0) return "<missing>";
-  char buffer[4096];
-  ssize_t n;
-  while ((n = read(fd, buffer, sizeof(buffer))) > 0) contents.append(buffer, n);
-  close(fd);
-  return contents;
+// FdFunctionNames lists every fd_* function; the guest re-exports each.
+const std::vector<std::string>& FdFunctionNames() {
+  static const auto* names = new std::vector<std::string>{
+      "fd_advise",           "fd_allocate",          "fd_close",
+      "fd_datasync",         "fd_fdstat_get",        "fd_fdstat_set_flags",
+      "fd_fdstat_set_rights", "fd_filestat_get",     "fd_filestat_set_size",
+      "fd_filestat_set_times", "fd_pread",           "fd_prestat_get",
+      "fd_prestat_dir_name", "fd_pwrite",            "fd_read",
+      "fd_readdir",          "fd_renumber",          "fd_seek",
+      "fd_sync",             "fd_tell",              "fd_write"};
+  return *names;
 }
 
 // Guest is one instance of the guest module with WASI.
@@ -148,7 +74,7 @@ class Guest {
   explicit Guest(ModuleConfig config, int pages = 1) : runtime_(NewRuntime(ctx_)) {
     REQUIRE_THAT(InstantiateSnapshotPreview1(ctx_, *runtime_).status(), IsOk());
     absl::StatusOr<std::shared_ptr<const CompiledModule>> compiled =
-        runtime_->CompileModule(ctx_, embedding::testing::WatToWasm(GuestWat(pages)));
+        runtime_->CompileModule(ctx_, embedding::testing::WatToWasm(ForwardingGuestWat(FdFunctionNames(), pages)));
     REQUIRE_THAT(compiled.status(), IsOk());
     absl::StatusOr<api::Module*> module =
         runtime_->InstantiateModule(ctx_, *compiled, config.WithStartFunctions({}));

@@ -22,6 +22,7 @@
 #include "runtime/embedding/testing/wat_binaries.h"
 #include "runtime/wasi/errno.h"
 #include "runtime/wasi/fd_table.h"
+#include "runtime/wasi/testing/test_support.h"
 #include "runtime/wasi/wasi.h"
 #include "testing/status_matchers.h"
 
@@ -37,6 +38,7 @@ struct StringMaker<kiln::wasi::Errno> {
 namespace kiln::wasi {
 namespace {
 
+using test_support::ForwardingGuestWat;
 using testing::IsOk;
 
 constexpr uint64_t kRightFdRead = uint64_t{1} << 1;
@@ -72,91 +74,40 @@ constexpr uint32_t kPath2 = 2048;   // second path argument
 constexpr uint32_t kBuffer = 4096;  // readlink / fd_read buffers
 constexpr uint64_t kOutOfBounds = 0xfffffff0;
 
-struct Import {
-  const char* name;
-  std::vector<const char*> params;
-};
-const std::vector<Import>& Imports() {
-  static const auto* imports = new std::vector<Import>{
-      {"path_create_directory", {"i32", "i32", "i32"}},
-      {"path_filestat_get", {"i32", "i32", "i32", "i32", "i32"}},
-      {"path_filestat_set_times", {"i32", "i32", "i32", "i32", "i64", "i64", "i32"}},
-      {"path_link", {"i32", "i32", "i32", "i32", "i32", "i32", "i32"}},
-      {"path_open", {"i32", "i32", "i32", "i32", "i32", "i64", "i64", "i32", "i32"}},
-      {"path_readlink", {"i32", "i32", "i32", "i32", "i32", "i32"}},
-      {"path_remove_directory", {"i32", "i32", "i32"}},
-      {"path_rename", {"i32", "i32", "i32", "i32", "i32", "i32"}},
-      {"path_symlink", {"i32", "i32", "i32", "i32", "i32"}},
-      {"path_unlink_file", {"i32", "i32", "i32"}},
-      {"fd_close", {"i32"}},
-      {"fd_fdstat_get", {"i32", "i32"}},
-      {"fd_read", {"i32", "i32", "i32", "i32"}},
-      {"fd_write", {"i32", "i32", "i32", "i32"}},
-  };
-  return *imports;
-}
-
-// GuestWat imports the functions above and exports a same-named wrapper of each.
-std::string GuestWat() {
-  std::string wat = "(module\n";
-  for (const Import& import : Imports()) {
-    std::string params;
-    for (const char* p : import.params) absl::StrAppend(&params, " ", p);
-    absl::StrAppend(&wat, "  (import \"wasi_snapshot_preview1\" \"", import.name, "\" (func $",
-                    import.name, " (param", params, ") (result i32)))\n");
-  }
-  absl::StrAppend(&wat, "  (memory (export \"memory\") 1)\n");
-  for (const Import& import : Imports()) {
-    std::string params;
-    std::string args;
-    for (size_t i = 0; i < import.params.size(); ++i) {
-      absl::StrAppend(&params, " ", import.params[i]);
-      absl::StrAppend(&args, " (local.get ", i, ")");
-    }
-    absl::StrAppend(&wat, "  (func (export \"", import.name, "\") (param", params,
-                    ") (result i32) (call $", import.name, args, "))\n");
-  }
-  absl::StrAppend(&wat, ")\n");
-  return wat;
+// GuestFunctionNames lists what the guest imports and re-exports.
+const std::vector<std::string>& GuestFunctionNames() {
+  static const auto* names = new std::vector<std::string>{
+      "path_create_directory", "path_filestat_get", "path_filestat_set_times", "path_link",
+      "path_open",             "path_readlink",     "path_remove_directory",   "path_rename",
+      "path_symlink",          "path_unlink_file",  "fd_close",                "fd_fdstat_get",
+      "fd_read",               "fd_write"};
+  return *names;
 }
 
 // HostDir is a fresh host directory holding `mount/` (what the guest sees) and `outside/`
 // (which it must never reach), removed at the end.
 class HostDir {
  public:
-  HostDir() {
-    const char* base = std::getenv("TEST_TMPDIR");
-    std::string pattern = absl::StrCat(base != nullptr ? base : "/tmp", "/kiln_path_test.XXXXXX");
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    top_ = pattern;
+  HostDir() : dir_("kiln_path_test"), top_(dir_.path()) {
     std::filesystem::create_directories(Mount(""));
     std::filesystem::create_directories(top_ + "/outside");
     Write(top_ + "/outside/secret", "secret");
-  }
-  ~HostDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(top_, ignored);
   }
   // Mount is the host path of `name` inside the mount.
   std::string Mount(absl::string_view name) const { return absl::StrCat(top_, "/mount/", name); }
   std::string Top(absl::string_view name) const { return absl::StrCat(top_, "/", name); }
 
   static void Write(const std::string& path, absl::string_view contents) {
-    std::ofstream(path) << contents;
+    test_support::WriteHostFile(path, contents);
   }
-  static std::string Read(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return "<missing>";
-    std::stringstream contents;
-    contents << in.rdbuf();
-    return contents.str();
-  }
+  static std::string Read(const std::string& path) { return test_support::ReadHostFile(path); }
   static bool Exists(const std::string& path) {
     struct stat st;
     return lstat(path.c_str(), &st) == 0;
   }
 
  private:
+  test_support::TempDir dir_;
   std::string top_;
 };
 
@@ -166,7 +117,7 @@ class Guest {
   explicit Guest(FSConfig fs) : runtime_(NewRuntime(ctx_)) {
     REQUIRE_THAT(InstantiateSnapshotPreview1(ctx_, *runtime_).status(), IsOk());
     absl::StatusOr<std::shared_ptr<const CompiledModule>> compiled =
-        runtime_->CompileModule(ctx_, embedding::testing::WatToWasm(GuestWat()));
+        runtime_->CompileModule(ctx_, embedding::testing::WatToWasm(ForwardingGuestWat(GuestFunctionNames())));
     REQUIRE_THAT(compiled.status(), IsOk());
     absl::StatusOr<api::Module*> module = runtime_->InstantiateModule(
         ctx_, *compiled, NewModuleConfig().WithFSConfig(fs).WithStartFunctions({}));

@@ -20,6 +20,7 @@
 #include "catch2/catch.hpp"
 #include "runtime/embedding/testing/wat_binaries.h"
 #include "runtime/wasi/errno.h"
+#include "runtime/wasi/testing/test_support.h"
 #include "runtime/wasi/wasi.h"
 #include "testing/status_matchers.h"
 
@@ -27,25 +28,9 @@ namespace kiln::wasi {
 namespace {
 
 using embedding::testing::WatToWasm;
+using test_support::TempDir;
 using testing::IsOk;
 
-// TempDir is a fresh host directory, removed (with what the test put in it) at the end.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TEST_TMPDIR");
-    std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/snapshot0_XXXXXX";
-    path_ = mkdtemp(pattern.data()) != nullptr ? pattern : "";
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // The guest: thin exports over its wasi_unstable imports (a host function sees the memory
 // of the Wasm module that calls it), plus preview 1's path_open and fd_filestat_get to show

@@ -16,35 +16,17 @@
 #include "runtime/embedding/testing/wat_binaries.h"
 #include "runtime/wasi/errno.h"
 #include "runtime/wasi/fd_table.h"
+#include "runtime/wasi/testing/test_support.h"
 #include "runtime/wasi/wasi_state.h"
 #include "testing/status_matchers.h"
 
 namespace kiln::wasi {
 namespace {
 
+using test_support::TempDir;
 using testing::IsOk;
 using testing::StatusIs;
 
-// TempDir is a fresh host directory, removed (with what the test put in it) at the end.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = testing_tmpdir() + "/wasi_state_XXXXXX";
-    path_ = mkdtemp(pattern.data()) != nullptr ? pattern : "";
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  static std::string testing_tmpdir() {
-    const char* dir = std::getenv("TEST_TMPDIR");
-    return dir != nullptr ? dir : "/tmp";
-  }
-  std::string path_;
-};
 
 std::unique_ptr<FileEntry> NewEntry() { return std::make_unique<FileEntry>(); }
 
