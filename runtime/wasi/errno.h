@@ -102,4 +102,14 @@ inline constexpr uint32_t ErrnoCode(Errno e) { return static_cast<uint32_t>(e); 
 
 }  // namespace kiln::wasi
 
+// KILN_WASI_RETURN_IF_ERRNO(expr) returns the Errno `expr` gives from the enclosing function
+// unless it is `success`: the early return of every WASI function's checks.
+#define KILN_WASI_RETURN_IF_ERRNO(expr)                                              \
+  do {                                                                               \
+    if (const ::kiln::wasi::Errno kiln_wasi_errno = (expr);                          \
+        kiln_wasi_errno != ::kiln::wasi::Errno::kSuccess) {                          \
+      return kiln_wasi_errno;                                                        \
+    }                                                                                \
+  } while (false)
+
 #endif  // KILN_RUNTIME_WASI_ERRNO_H_

@@ -169,20 +169,14 @@ Errno HostError() { return ErrnoFromHost(errno); }
 Errno PathCreateDirectory(WasiCall& call) {
   absl::MutexLock lock(&call.state.mu());
   FileEntry* dir = nullptr;
-  if (Errno e = LookupDirectory(call.state, ParamU32(call, 0), rights::kPathCreateDirectory, &dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(
+      call.state, ParamU32(call, 0), rights::kPathCreateDirectory, &dir));
   std::string path;
-  if (Errno e = ReadGuestPath(call.memory, ParamU32(call, 1), ParamU32(call, 2), &path);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(ReadGuestPath(
+      call.memory, ParamU32(call, 1), ParamU32(call, 2), &path));
   if (dir->mount->read_only) return Errno::kRofs;
   ResolvedPath resolved;
-  if (Errno e = ResolvePath(*dir, path, /*follow_final=*/false, &resolved); e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(ResolvePath(*dir, path, /*follow_final=*/false, &resolved));
   if (resolved.ends_in_dot) return Errno::kExist;
   if (mkdirat(resolved.parent_fd, resolved.name.c_str(), 0777) != 0) return HostError();
   return Errno::kSuccess;
@@ -192,17 +186,13 @@ Errno PathCreateDirectory(WasiCall& call) {
 
 Errno PathFilestatGetFn(WasiCall& call) {
   std::string path;
-  if (Errno e = ReadGuestPath(call.memory, ParamU32(call, 2), ParamU32(call, 3), &path);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(ReadGuestPath(
+      call.memory, ParamU32(call, 2), ParamU32(call, 3), &path));
   Filestat stat;
   {
     absl::MutexLock lock(&call.state.mu());
-    if (Errno e = PathFilestatGet(call.state, ParamU32(call, 0), ParamU32(call, 1), path, &stat);
-        e != Errno::kSuccess) {
-      return e;
-    }
+    KILN_WASI_RETURN_IF_ERRNO(PathFilestatGet(
+        call.state, ParamU32(call, 0), ParamU32(call, 1), path, &stat));
   }
   return WriteFilestat(call.memory, ParamU32(call, 4), stat) ? Errno::kSuccess : Errno::kFault;
 }
@@ -235,22 +225,17 @@ Errno PathFilestatSetTimes(WasiCall& call) {
     return Errno::kInval;
   }
   std::string path;
-  if (Errno e = ReadGuestPath(call.memory, ParamU32(call, 2), ParamU32(call, 3), &path);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(ReadGuestPath(
+      call.memory, ParamU32(call, 2), ParamU32(call, 3), &path));
   absl::MutexLock lock(&call.state.mu());
   FileEntry* dir = nullptr;
-  if (Errno e =
-          LookupDirectory(call.state, ParamU32(call, 0), rights::kPathFilestatSetTimes, &dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(
+      call.state, ParamU32(call, 0), rights::kPathFilestatSetTimes, &dir));
   if (dir->mount->read_only) return Errno::kRofs;
   bool follow = (lookup_flags & kLookupSymlinkFollow) != 0 || HasTrailingSlash(path);
   ResolvedPath resolved;
-  if (Errno e = ResolvePath(*dir, path, follow, &resolved); e != Errno::kSuccess) return e;
-  if (Errno e = CheckDirectoryRequired(resolved); e != Errno::kSuccess) return e;
+  KILN_WASI_RETURN_IF_ERRNO(ResolvePath(*dir, path, follow, &resolved));
+  KILN_WASI_RETURN_IF_ERRNO(CheckDirectoryRequired(resolved));
   struct timespec times[2] = {
       TimeSpec(fst_flags, kFstflagAtim, kFstflagAtimNow, atim),
       TimeSpec(fst_flags, kFstflagMtim, kFstflagMtimNow, mtim),
@@ -267,40 +252,27 @@ Errno PathLink(WasiCall& call) {
   uint32_t old_flags = ParamU32(call, 1);
   std::string old_path;
   std::string new_path;
-  if (Errno e = ReadGuestPath(call.memory, ParamU32(call, 2), ParamU32(call, 3), &old_path);
-      e != Errno::kSuccess) {
-    return e;
-  }
-  if (Errno e = ReadGuestPath(call.memory, ParamU32(call, 5), ParamU32(call, 6), &new_path);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(ReadGuestPath(
+      call.memory, ParamU32(call, 2), ParamU32(call, 3), &old_path));
+  KILN_WASI_RETURN_IF_ERRNO(ReadGuestPath(
+      call.memory, ParamU32(call, 5), ParamU32(call, 6), &new_path));
   absl::MutexLock lock(&call.state.mu());
   FileEntry* old_dir = nullptr;
   FileEntry* new_dir = nullptr;
-  if (Errno e = LookupDirectory(call.state, ParamU32(call, 0), rights::kPathLinkSource, &old_dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
-  if (Errno e = LookupDirectory(call.state, ParamU32(call, 4), rights::kPathLinkTarget, &new_dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(
+      call.state, ParamU32(call, 0), rights::kPathLinkSource, &old_dir));
+  KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(
+      call.state, ParamU32(call, 4), rights::kPathLinkTarget, &new_dir));
   // Each mount is its own sandbox, even when two share a host file system.
   if (old_dir->mount != new_dir->mount) return Errno::kXdev;
   if (new_dir->mount->read_only) return Errno::kRofs;
   bool follow = (old_flags & kLookupSymlinkFollow) != 0;
   ResolvedPath old_resolved;
   ResolvedPath new_resolved;
-  if (Errno e = ResolvePath(*old_dir, old_path, follow, &old_resolved); e != Errno::kSuccess) {
-    return e;
-  }
-  if (Errno e = ResolvePath(*new_dir, new_path, /*follow_final=*/false, &new_resolved);
-      e != Errno::kSuccess) {
-    return e;
-  }
-  if (Errno e = CheckDirectoryRequired(old_resolved); e != Errno::kSuccess) return e;
-  if (Errno e = CheckNewName(new_resolved); e != Errno::kSuccess) return e;
+  KILN_WASI_RETURN_IF_ERRNO(ResolvePath(*old_dir, old_path, follow, &old_resolved));
+  KILN_WASI_RETURN_IF_ERRNO(ResolvePath(*new_dir, new_path, /*follow_final=*/false, &new_resolved));
+  KILN_WASI_RETURN_IF_ERRNO(CheckDirectoryRequired(old_resolved));
+  KILN_WASI_RETURN_IF_ERRNO(CheckNewName(new_resolved));
   if (linkat(old_resolved.parent_fd, old_resolved.name.c_str(), new_resolved.parent_fd,
              new_resolved.name.c_str(), 0) != 0) {
     return HostError();
@@ -325,16 +297,11 @@ Errno PathOpen(WasiCall& call) {
     return Errno::kInval;
   }
   std::string path;
-  if (Errno e = ReadGuestPath(call.memory, ParamU32(call, 2), ParamU32(call, 3), &path);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(ReadGuestPath(
+      call.memory, ParamU32(call, 2), ParamU32(call, 3), &path));
   absl::MutexLock lock(&call.state.mu());
   FileEntry* dir = nullptr;
-  if (Errno e = LookupDirectory(call.state, dir_fd, rights::kPathOpen, &dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(call.state, dir_fd, rights::kPathOpen, &dir));
   if ((oflags & kOflagCreat) && !(dir->rights_base & rights::kPathCreateFile)) {
     return Errno::kNotcapable;
   }
@@ -357,7 +324,7 @@ Errno PathOpen(WasiCall& call) {
 
   bool follow = (lookup_flags & kLookupSymlinkFollow) != 0 || HasTrailingSlash(path);
   ResolvedPath resolved;
-  if (Errno e = ResolvePath(*dir, path, follow, &resolved); e != Errno::kSuccess) return e;
+  KILN_WASI_RETURN_IF_ERRNO(ResolvePath(*dir, path, follow, &resolved));
 
   int flags = O_CLOEXEC | O_NOFOLLOW | (write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY);
   if (oflags & kOflagCreat) flags |= O_CREAT;
@@ -396,7 +363,7 @@ Errno PathOpen(WasiCall& call) {
   entry->writable = write;
 
   uint32_t fd = 0;
-  if (Errno e = call.state.fds().Insert(std::move(entry), &fd); e != Errno::kSuccess) return e;
+  KILN_WASI_RETURN_IF_ERRNO(call.state.fds().Insert(std::move(entry), &fd));
   if (!call.memory.WriteUint32Le(result_ptr, fd)) {
     call.state.fds().Remove(fd);
     return Errno::kFault;
@@ -411,24 +378,17 @@ Errno PathReadlink(WasiCall& call) {
   uint32_t buf_len = ParamU32(call, 4);
   uint32_t result_ptr = ParamU32(call, 5);
   std::string path;
-  if (Errno e = ReadGuestPath(call.memory, ParamU32(call, 1), ParamU32(call, 2), &path);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(ReadGuestPath(
+      call.memory, ParamU32(call, 1), ParamU32(call, 2), &path));
   if (!call.memory.Read(buf, buf_len).has_value()) return Errno::kFault;
   std::string target;
   {
     absl::MutexLock lock(&call.state.mu());
     FileEntry* dir = nullptr;
-    if (Errno e = LookupDirectory(call.state, ParamU32(call, 0), rights::kPathReadlink, &dir);
-        e != Errno::kSuccess) {
-      return e;
-    }
+    KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(
+        call.state, ParamU32(call, 0), rights::kPathReadlink, &dir));
     ResolvedPath resolved;
-    if (Errno e = ResolvePath(*dir, path, HasTrailingSlash(path), &resolved);
-        e != Errno::kSuccess) {
-      return e;
-    }
+    KILN_WASI_RETURN_IF_ERRNO(ResolvePath(*dir, path, HasTrailingSlash(path), &resolved));
     if (!ReadLinkAt(resolved.parent_fd, resolved.name, &target)) return HostError();
   }
   // As wasmtime does, a target longer than the buffer is cut to fit (no error).
@@ -444,22 +404,15 @@ Errno PathReadlink(WasiCall& call) {
 
 Errno PathRemoveDirectory(WasiCall& call) {
   std::string path;
-  if (Errno e = ReadGuestPath(call.memory, ParamU32(call, 1), ParamU32(call, 2), &path);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(ReadGuestPath(
+      call.memory, ParamU32(call, 1), ParamU32(call, 2), &path));
   absl::MutexLock lock(&call.state.mu());
   FileEntry* dir = nullptr;
-  if (Errno e =
-          LookupDirectory(call.state, ParamU32(call, 0), rights::kPathRemoveDirectory, &dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(
+      call.state, ParamU32(call, 0), rights::kPathRemoveDirectory, &dir));
   if (dir->mount->read_only) return Errno::kRofs;
   ResolvedPath resolved;
-  if (Errno e = ResolvePath(*dir, path, /*follow_final=*/false, &resolved); e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(ResolvePath(*dir, path, /*follow_final=*/false, &resolved));
   if (resolved.ends_in_dot) return Errno::kInval;  // rmdir("x/.") on POSIX
   if (unlinkat(resolved.parent_fd, resolved.name.c_str(), AT_REMOVEDIR) != 0) return HostError();
   return Errno::kSuccess;
@@ -470,39 +423,23 @@ Errno PathRemoveDirectory(WasiCall& call) {
 Errno PathRename(WasiCall& call) {
   std::string old_path;
   std::string new_path;
-  if (Errno e = ReadGuestPath(call.memory, ParamU32(call, 1), ParamU32(call, 2), &old_path);
-      e != Errno::kSuccess) {
-    return e;
-  }
-  if (Errno e = ReadGuestPath(call.memory, ParamU32(call, 4), ParamU32(call, 5), &new_path);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(ReadGuestPath(
+      call.memory, ParamU32(call, 1), ParamU32(call, 2), &old_path));
+  KILN_WASI_RETURN_IF_ERRNO(ReadGuestPath(
+      call.memory, ParamU32(call, 4), ParamU32(call, 5), &new_path));
   absl::MutexLock lock(&call.state.mu());
   FileEntry* old_dir = nullptr;
   FileEntry* new_dir = nullptr;
-  if (Errno e =
-          LookupDirectory(call.state, ParamU32(call, 0), rights::kPathRenameSource, &old_dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
-  if (Errno e =
-          LookupDirectory(call.state, ParamU32(call, 3), rights::kPathRenameTarget, &new_dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(
+      call.state, ParamU32(call, 0), rights::kPathRenameSource, &old_dir));
+  KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(
+      call.state, ParamU32(call, 3), rights::kPathRenameTarget, &new_dir));
   if (old_dir->mount != new_dir->mount) return Errno::kXdev;
   if (old_dir->mount->read_only) return Errno::kRofs;
   ResolvedPath old_resolved;
   ResolvedPath new_resolved;
-  if (Errno e = ResolvePath(*old_dir, old_path, /*follow_final=*/false, &old_resolved);
-      e != Errno::kSuccess) {
-    return e;
-  }
-  if (Errno e = ResolvePath(*new_dir, new_path, /*follow_final=*/false, &new_resolved);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(ResolvePath(*old_dir, old_path, /*follow_final=*/false, &old_resolved));
+  KILN_WASI_RETURN_IF_ERRNO(ResolvePath(*new_dir, new_path, /*follow_final=*/false, &new_resolved));
   if (old_resolved.ends_in_dot || new_resolved.ends_in_dot) return Errno::kInval;
   // A trailing slash on either name says the source is a directory.
   if (old_resolved.dir_required || new_resolved.dir_required) {
@@ -522,20 +459,14 @@ Errno PathRename(WasiCall& call) {
 Errno PathSymlink(WasiCall& call) {
   std::string target;
   std::string new_path;
-  if (Errno e = ReadGuestPath(call.memory, ParamU32(call, 0), ParamU32(call, 1), &target);
-      e != Errno::kSuccess) {
-    return e;
-  }
-  if (Errno e = ReadGuestPath(call.memory, ParamU32(call, 3), ParamU32(call, 4), &new_path);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(ReadGuestPath(
+      call.memory, ParamU32(call, 0), ParamU32(call, 1), &target));
+  KILN_WASI_RETURN_IF_ERRNO(ReadGuestPath(
+      call.memory, ParamU32(call, 3), ParamU32(call, 4), &new_path));
   absl::MutexLock lock(&call.state.mu());
   FileEntry* dir = nullptr;
-  if (Errno e = LookupDirectory(call.state, ParamU32(call, 2), rights::kPathSymlink, &dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(
+      call.state, ParamU32(call, 2), rights::kPathSymlink, &dir));
   if (dir->mount->read_only) return Errno::kRofs;
   // The target is stored as given and only interpreted (inside the mount) when followed; but
   // a guest may not create absolute links, as WASI paths are relative (the testsuite's
@@ -544,11 +475,8 @@ Errno PathSymlink(WasiCall& call) {
   if (target.empty()) return Errno::kNoent;
   if (target.front() == '/') return Errno::kPerm;
   ResolvedPath resolved;
-  if (Errno e = ResolvePath(*dir, new_path, /*follow_final=*/false, &resolved);
-      e != Errno::kSuccess) {
-    return e;
-  }
-  if (Errno e = CheckNewName(resolved); e != Errno::kSuccess) return e;
+  KILN_WASI_RETURN_IF_ERRNO(ResolvePath(*dir, new_path, /*follow_final=*/false, &resolved));
+  KILN_WASI_RETURN_IF_ERRNO(CheckNewName(resolved));
   if (symlinkat(target.c_str(), resolved.parent_fd, resolved.name.c_str()) != 0) {
     return HostError();
   }
@@ -559,21 +487,15 @@ Errno PathSymlink(WasiCall& call) {
 
 Errno PathUnlinkFile(WasiCall& call) {
   std::string path;
-  if (Errno e = ReadGuestPath(call.memory, ParamU32(call, 1), ParamU32(call, 2), &path);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(ReadGuestPath(
+      call.memory, ParamU32(call, 1), ParamU32(call, 2), &path));
   absl::MutexLock lock(&call.state.mu());
   FileEntry* dir = nullptr;
-  if (Errno e = LookupDirectory(call.state, ParamU32(call, 0), rights::kPathUnlinkFile, &dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(
+      call.state, ParamU32(call, 0), rights::kPathUnlinkFile, &dir));
   if (dir->mount->read_only) return Errno::kRofs;
   ResolvedPath resolved;
-  if (Errno e = ResolvePath(*dir, path, /*follow_final=*/false, &resolved); e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(ResolvePath(*dir, path, /*follow_final=*/false, &resolved));
   if (resolved.ends_in_dot) return Errno::kIsdir;
   if (resolved.dir_required) {
     // "name/" can only name a directory, which unlink refuses either way.
@@ -590,13 +512,10 @@ Errno PathUnlinkFile(WasiCall& call) {
 Errno PathFilestatGet(WasiState& state, uint32_t dirfd, uint32_t lookupflags,
                       absl::string_view path, Filestat* out) {
   FileEntry* dir = nullptr;
-  if (Errno e = LookupDirectory(state, dirfd, rights::kPathFilestatGet, &dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(state, dirfd, rights::kPathFilestatGet, &dir));
   bool follow = (lookupflags & kLookupSymlinkFollow) != 0 || HasTrailingSlash(path);
   ResolvedPath resolved;
-  if (Errno e = ResolvePath(*dir, path, follow, &resolved); e != Errno::kSuccess) return e;
+  KILN_WASI_RETURN_IF_ERRNO(ResolvePath(*dir, path, follow, &resolved));
   struct stat st;
   if (!StatFinal(resolved, &st)) return HostError();
   if (resolved.dir_required && !S_ISDIR(st.st_mode)) return Errno::kNotdir;

@@ -51,7 +51,7 @@ class Walk {
   // directory (a symlink included, which callers have expanded before).
   Errno Enter(const std::string& name) {
     int parent = -1;
-    if (Errno e = Current(&parent); e != Errno::kSuccess) return e;
+    KILN_WASI_RETURN_IF_ERRNO(Current(&parent));
     int fd = openat(parent, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return ErrnoFromHost(errno);
     levels_.emplace_back();
@@ -86,7 +86,7 @@ class Walk {
   // (moving the descriptor when the walk owns it).
   Errno TakeCurrent(ResolvedPath* out) {
     int fd = -1;
-    if (Errno e = Current(&fd); e != Errno::kSuccess) return e;
+    KILN_WASI_RETURN_IF_ERRNO(Current(&fd));
     if (!levels_.empty()) out->parent_owned = std::move(levels_.back().owned);
     out->parent_fd = fd;
     out->parent_path = Path();
@@ -221,7 +221,7 @@ Errno ResolveFrom(const std::shared_ptr<Mount>& mount, absl::string_view base_pa
       break;
     }
     int dir_fd = -1;
-    if (Errno e = walk.Current(&dir_fd); e != Errno::kSuccess) return e;
+    KILN_WASI_RETURN_IF_ERRNO(walk.Current(&dir_fd));
     std::string target;
     if (ReadLinkAt(dir_fd, name, &target)) {
       if (++expansions > kMaxSymlinkExpansions) return Errno::kLoop;
@@ -242,7 +242,7 @@ Errno ResolveFrom(const std::shared_ptr<Mount>& mount, absl::string_view base_pa
         break;
       }
       if (errno == ENOENT) return Errno::kNoent;
-      if (Errno e = walk.Enter(name); e != Errno::kSuccess) return e;
+      KILN_WASI_RETURN_IF_ERRNO(walk.Enter(name));
       continue;
     }
     return ErrnoFromHost(errno);
@@ -257,7 +257,7 @@ Errno ResolveFrom(const std::shared_ptr<Mount>& mount, absl::string_view base_pa
     ends_in_dot = true;
     final_name = ".";
   }
-  if (Errno e = walk.TakeCurrent(out); e != Errno::kSuccess) return e;
+  KILN_WASI_RETURN_IF_ERRNO(walk.TakeCurrent(out));
   out->name = std::move(final_name);
   out->dir_required = dir_required;
   out->ends_in_dot = ends_in_dot;

@@ -163,7 +163,7 @@ Errno PollOneoffPreview1(WasiCall& call) {
     subscriptions.push_back(DecodeSubscription(call.memory, in_ptr + i * kSubscriptionSize));
   }
   std::vector<Event> events;
-  if (Errno e = PollOneoff(call, subscriptions, &events); e != Errno::kSuccess) return e;
+  KILN_WASI_RETURN_IF_ERRNO(PollOneoff(call, subscriptions, &events));
   // Waiting runs no Wasm, so the memory cannot have shrunk: the ranges are still good.
   for (size_t i = 0; i < events.size(); ++i) {
     EncodeEvent(call.memory, out_ptr + static_cast<uint32_t>(i) * kEventSize, events[i]);

@@ -78,7 +78,7 @@ Errno SockAccept(WasiCall& call) {
   uint32_t flags = api::DecodeU32(call.stack[1]);
   uint32_t result_ptr = api::DecodeU32(call.stack[2]);
   Socket listener;
-  if (Errno e = LookUpSocket(call.state, fd, &listener); e != Errno::kSuccess) return e;
+  KILN_WASI_RETURN_IF_ERRNO(LookUpSocket(call.state, fd, &listener));
   if ((flags & ~uint32_t{kFdflagNonblock}) != 0) return Errno::kInval;
   if (!call.memory.Read(result_ptr, 4).has_value()) return Errno::kFault;
   if (listener.nonblocking) {
@@ -118,12 +118,10 @@ Errno SockRecv(WasiCall& call) {
   uint32_t datalen_ptr = api::DecodeU32(call.stack[4]);
   uint32_t roflags_ptr = api::DecodeU32(call.stack[5]);
   Socket socket;
-  if (Errno e = LookUpSocket(call.state, fd, &socket); e != Errno::kSuccess) return e;
+  KILN_WASI_RETURN_IF_ERRNO(LookUpSocket(call.state, fd, &socket));
   if ((ri_flags & ~uint32_t{kRiflagRecvPeek | kRiflagRecvWaitall}) != 0) return Errno::kInval;
   std::vector<iovec> iovecs;
-  if (Errno e = GuestIovecs(call.memory, iovs_ptr, iovs_len, &iovecs); e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(GuestIovecs(call.memory, iovs_ptr, iovs_len, &iovecs));
   if (!call.memory.Read(datalen_ptr, 4).has_value() ||
       !call.memory.Read(roflags_ptr, 2).has_value()) {
     return Errno::kFault;
@@ -149,11 +147,9 @@ Errno SockSend(WasiCall& call) {
   // stack[3] is si_flags: the spec defines none, so there is nothing to honour.
   uint32_t datalen_ptr = api::DecodeU32(call.stack[4]);
   Socket socket;
-  if (Errno e = LookUpSocket(call.state, fd, &socket); e != Errno::kSuccess) return e;
+  KILN_WASI_RETURN_IF_ERRNO(LookUpSocket(call.state, fd, &socket));
   std::vector<iovec> iovecs;
-  if (Errno e = GuestIovecs(call.memory, iovs_ptr, iovs_len, &iovecs); e != Errno::kSuccess) {
-    return e;
-  }
+  KILN_WASI_RETURN_IF_ERRNO(GuestIovecs(call.memory, iovs_ptr, iovs_len, &iovecs));
   if (!call.memory.Read(datalen_ptr, 4).has_value()) return Errno::kFault;
   msghdr message{};
   message.msg_iov = iovecs.data();
@@ -170,7 +166,7 @@ Errno SockShutdown(WasiCall& call) {
   uint32_t fd = api::DecodeU32(call.stack[0]);
   uint32_t how = api::DecodeU32(call.stack[1]);
   Socket socket;
-  if (Errno e = LookUpSocket(call.state, fd, &socket); e != Errno::kSuccess) return e;
+  KILN_WASI_RETURN_IF_ERRNO(LookUpSocket(call.state, fd, &socket));
   int host_how;
   switch (how) {
     case kSdflagRd: host_how = SHUT_RD; break;
