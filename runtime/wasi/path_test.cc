@@ -26,15 +26,6 @@
 #include "runtime/wasi/wasi.h"
 #include "testing/status_matchers.h"
 
-namespace Catch {
-template <>
-struct StringMaker<kiln::wasi::Errno> {
-  static std::string convert(kiln::wasi::Errno e) {
-    return std::string(kiln::wasi::ErrnoName(e));
-  }
-};
-}  // namespace Catch
-
 namespace kiln::wasi {
 namespace {
 

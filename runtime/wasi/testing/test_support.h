@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "catch2/catch.hpp"
+#include "runtime/wasi/errno.h"
 
 namespace kiln::wasi::test_support {
 
@@ -41,5 +43,15 @@ std::string ForwardingGuestWat(const std::vector<std::string>& names, int pages 
                                absl::string_view import_module = "wasi_snapshot_preview1");
 
 }  // namespace kiln::wasi::test_support
+
+// Catch2 prints an Errno by its spec name ("noent"), not as a number.
+namespace Catch {
+template <>
+struct StringMaker<kiln::wasi::Errno> {
+  static std::string convert(kiln::wasi::Errno e) {
+    return std::string(kiln::wasi::ErrnoName(e));
+  }
+};
+}  // namespace Catch
 
 #endif  // KILN_RUNTIME_WASI_TESTING_TEST_SUPPORT_H_
