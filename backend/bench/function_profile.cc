@@ -3,8 +3,11 @@
 // translation, the pass pipeline, lowering, register allocation — timing each stage, and
 // prints the stage totals and the slowest functions with their sizes. This is how to find the
 // functions (and the stage) that dominate a large module's compile time or memory.
+// With --whole=THREADS it instead compiles the whole module with CompileModule and prints the
+// time and a SHA-256 of the code and trap table: a quick check that a compiler change leaves
+// the generated code byte for byte the same.
 // Run: bazel run -c opt //backend/bench:function_profile -- MODULE.wasm [--every=K] [--top=N]
-//      [--only=INDEX]
+//      [--only=INDEX] [--whole=THREADS]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -18,6 +21,7 @@
 #include "absl/strings/strip.h"
 #include "backend/compile.h"
 #include "backend/regalloc/regalloc.h"
+#include "compiler/base/sha256.h"
 #include "compiler/frontend/frontend.h"
 #include "compiler/passes/pipeline.h"
 #include "compiler/vmctx/layout.h"
@@ -43,17 +47,53 @@ struct FunctionProfile {
   double total() const { return seconds[0] + seconds[1] + seconds[2] + seconds[3]; }
 };
 
+// CompileWhole compiles `module` as the runtime does and prints a digest of the result.
+int CompileWhole(const wasm::Module& module, const vmctx::Layout& layout, int threads) {
+  CompileOptions options;
+  options.threads = threads;
+  Clock::time_point t = Clock::now();
+  absl::StatusOr<CompiledCode> code = CompileModule(module, layout, options);
+  const double seconds = Since(t);
+  if (!code.ok()) {
+    std::fprintf(stderr, "%s\n", code.status().ToString().c_str());
+    return 1;
+  }
+  base::Sha256 hasher;
+  hasher.Update(code->code);
+  for (const TrapSite& site : code->trap_sites) {
+    const uint8_t record[5] = {static_cast<uint8_t>(site.code_offset),
+                               static_cast<uint8_t>(site.code_offset >> 8),
+                               static_cast<uint8_t>(site.code_offset >> 16),
+                               static_cast<uint8_t>(site.code_offset >> 24),
+                               static_cast<uint8_t>(site.code)};
+    hasher.Update(absl::MakeConstSpan(record));
+  }
+  std::string hex;
+  for (uint8_t byte : hasher.Finish()) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    hex += kDigits[byte >> 4];
+    hex += kDigits[byte & 15];
+  }
+  std::printf("%zu functions, %zu code bytes, %zu trap sites in %.2f s on %d threads: %s\n",
+              code->functions.size(), code->code.size(), code->trap_sites.size(), seconds,
+              threads, hex.c_str());
+  return 0;
+}
+
 int Main(int argc, char** argv) {
   std::string path;
   uint32_t every = 1;
   int top = 20;
   int64_t only = -1;
+  int whole = 0;
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg = argv[i];
     if (absl::ConsumePrefix(&arg, "--every=")) {
       if (!absl::SimpleAtoi(arg, &every) || every == 0) every = 1;
     } else if (absl::ConsumePrefix(&arg, "--top=")) {
       if (!absl::SimpleAtoi(arg, &top)) top = 20;
+    } else if (absl::ConsumePrefix(&arg, "--whole=")) {
+      if (!absl::SimpleAtoi(arg, &whole)) whole = 0;
     } else if (absl::ConsumePrefix(&arg, "--only=")) {
       if (!absl::SimpleAtoi(arg, &only)) only = -1;
     } else {
@@ -74,6 +114,7 @@ int Main(int argc, char** argv) {
   absl::StatusOr<const Isa*> isa = HostIsa();
   if (!isa.ok()) return 1;
   vmctx::Layout layout = vmctx::Layout::Compute(*module);
+  if (whole > 0) return CompileWhole(*module, layout, whole);
   frontend::TranslateOptions translate;
   passes::PipelineOptions pipeline;
   std::vector<FunctionProfile> profiles;

@@ -42,6 +42,19 @@ LinearScan::LinearScan(LiveIntervals& intervals, const MachFunction& fn,
 
 void LinearScan::Enqueue(uint32_t i) { unhandled_.push({iv(i).start(), i}); }
 
+LinearScan::Coverage LinearScan::AdvanceTo(uint32_t i, uint32_t pos) {
+  Interval& it = iv(i);
+  const uint32_t size = static_cast<uint32_t>(it.ranges.size());
+  while (it.cursor < size && it.ranges[it.cursor].to <= pos) ++it.cursor;
+  if (it.cursor == size) return kEnded;
+  return it.ranges[it.cursor].from <= pos ? kCovers : kInHole;
+}
+
+uint32_t LinearScan::NextIntersectionWithCurrent(uint32_t i, uint32_t cur, uint32_t pos) {
+  // Interval i's cursor is at pos (Run advanced it), and cur starts at pos.
+  return iv(i).NextIntersectionFrom(iv(i).cursor, iv(cur), 0, pos);
+}
+
 void LinearScan::RemoveFromLists(uint32_t i) {
   active_.erase(std::remove(active_.begin(), active_.end(), i), active_.end());
   inactive_.erase(std::remove(inactive_.begin(), inactive_.end(), i), inactive_.end());
@@ -94,6 +107,7 @@ uint32_t LinearScan::Split(uint32_t i, uint32_t pos) {
     }
     child.ranges.insert(child.ranges.end(), first, parent.ranges.end());
     parent.ranges.erase(first, parent.ranges.end());
+    parent.cursor = std::min(parent.cursor, static_cast<uint32_t>(parent.ranges.size()));
     auto use = std::lower_bound(parent.uses.begin(), parent.uses.end(), pos);
     child.uses.assign(use, parent.uses.end());
     parent.uses.erase(use, parent.uses.end());
@@ -147,7 +161,7 @@ bool LinearScan::TryAllocateFree(uint32_t cur) {
   }
   for (uint32_t i : inactive_) {
     if (iv(i).reg.reg_class() != cls) continue;
-    uint32_t x = iv(i).NextIntersection(iv(cur), start);
+    uint32_t x = NextIntersectionWithCurrent(i, cur, start);
     uint32_t& f = free_until[iv(i).assigned];
     f = std::min(f, x);
   }
@@ -258,7 +272,7 @@ absl::Status LinearScan::AllocateBlocked(uint32_t cur) {
   for (uint32_t i : inactive_) {
     const Interval& it = iv(i);
     if (it.reg.reg_class() != cls) continue;
-    uint32_t x = it.NextIntersection(iv(cur), start);
+    uint32_t x = NextIntersectionWithCurrent(i, cur, start);
     if (x == kNoPosition) continue;
     if (it.fixed) {
       block_pos[it.assigned] = std::min(block_pos[it.assigned], x);
@@ -303,7 +317,7 @@ absl::Status LinearScan::AllocateBlocked(uint32_t cur) {
   for (uint32_t i : inactive_) {
     const Interval& it = iv(i);
     if (!it.fixed && it.reg.reg_class() == cls && it.assigned == reg &&
-        it.NextIntersection(iv(cur), start) != kNoPosition) {
+        NextIntersectionWithCurrent(i, cur, start) != kNoPosition) {
       victims.push_back(i);
     }
   }
@@ -332,18 +346,19 @@ absl::Status LinearScan::Run() {
     unhandled_.pop();
     const uint32_t pos = iv(cur).start();
 
-    std::vector<uint32_t> still_active;
-    std::vector<uint32_t> still_inactive;
-    for (uint32_t i : active_) {
-      if (iv(i).end() <= pos) continue;
-      (iv(i).Covers(pos) ? still_active : still_inactive).push_back(i);
+    still_active_.clear();
+    still_inactive_.clear();
+    for (const std::vector<uint32_t>* list : {&active_, &inactive_}) {
+      for (uint32_t i : *list) {
+        switch (AdvanceTo(i, pos)) {
+          case kEnded: break;
+          case kCovers: still_active_.push_back(i); break;
+          case kInHole: still_inactive_.push_back(i); break;
+        }
+      }
     }
-    for (uint32_t i : inactive_) {
-      if (iv(i).end() <= pos) continue;
-      (iv(i).Covers(pos) ? still_active : still_inactive).push_back(i);
-    }
-    active_ = std::move(still_active);
-    inactive_ = std::move(still_inactive);
+    active_.swap(still_active_);
+    inactive_.swap(still_inactive_);
 
     if (!TryAllocateFree(cur)) KILN_RETURN_IF_ERROR(AllocateBlocked(cur));
     if (iv(cur).assigned >= 0) active_.push_back(cur);

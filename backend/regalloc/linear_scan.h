@@ -49,7 +49,15 @@ class LinearScan {
     }
   };
 
+  // Coverage is where a handled interval stands at the scan's current position.
+  enum Coverage { kEnded, kCovers, kInHole };
+
   Interval& iv(uint32_t i) { return intervals_.intervals()[i]; }
+  // AdvanceTo moves interval i's cursor to `pos` (positions only grow during the scan).
+  Coverage AdvanceTo(uint32_t i, uint32_t pos);
+  // NextIntersectionWithCurrent is iv(i).NextIntersection(iv(cur), pos) for an active or
+  // inactive interval i, whose cursor is at the current position `pos`, where cur starts.
+  uint32_t NextIntersectionWithCurrent(uint32_t i, uint32_t cur, uint32_t pos);
   void Enqueue(uint32_t i);
   bool TryAllocateFree(uint32_t cur);
   absl::Status AllocateBlocked(uint32_t cur);
@@ -76,6 +84,8 @@ class LinearScan {
   std::priority_queue<QueueEntry, std::vector<QueueEntry>, std::greater<QueueEntry>> unhandled_;
   std::vector<uint32_t> active_;
   std::vector<uint32_t> inactive_;
+  std::vector<uint32_t> still_active_;  // Run's buffers, kept to avoid reallocating
+  std::vector<uint32_t> still_inactive_;
   std::vector<std::vector<uint32_t>> children_;
   std::vector<bool> no_split_slot_;
   std::vector<uint32_t> block_start_cost_;

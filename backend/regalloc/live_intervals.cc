@@ -1,4 +1,4 @@
-// Liveness (backward dataflow over blocks) and live-interval construction (one backward walk
+// Liveness (backward dataflow over blocks, solved per vreg) and live-interval construction (one backward walk
 // per block, as in Wimmer and Franz's BuildIntervals, adapted to non-SSA code where a def
 // shortens the range that later uses opened).
 #include "backend/regalloc/live_intervals.h"
@@ -22,8 +22,11 @@ uint32_t Interval::NextIntersection(const Interval& other, uint32_t from) const 
                          [](uint32_t p, const LiveRange& r) { return p < r.to; }) -
         rs.begin());
   };
-  size_t i = first_after(ranges);
-  size_t j = first_after(other.ranges);
+  return NextIntersectionFrom(first_after(ranges), other, first_after(other.ranges), from);
+}
+
+uint32_t Interval::NextIntersectionFrom(size_t i, const Interval& other, size_t j,
+                                        uint32_t from) const {
   while (i < ranges.size() && j < other.ranges.size()) {
     const LiveRange& a = ranges[i];
     const LiveRange& b = other.ranges[j];
@@ -81,22 +84,14 @@ void DefBackward(Interval& iv, bool live_after, uint32_t from, uint32_t def_pos)
 
 }  // namespace
 
-std::vector<uint32_t> LiveIntervals::LiveInVregs(uint32_t block) const {
-  std::vector<uint32_t> out;
-  const std::vector<uint64_t>& set = live_in_[block];
-  for (size_t w = 0; w < set.size(); ++w) {
-    for (uint64_t bits = set[w]; bits != 0; bits &= bits - 1) {
-      out.push_back(static_cast<uint32_t>(w * 64 + __builtin_ctzll(bits)));
-    }
-  }
-  return out;
+bool LiveIntervals::Contains(const std::vector<uint32_t>& sorted, uint32_t vreg) {
+  return std::binary_search(sorted.begin(), sorted.end(), vreg);
 }
 
 LiveIntervals LiveIntervals::Build(const MachFunction& fn, const RegisterInfo& info) {
   LiveIntervals li;
   const size_t num_blocks = fn.blocks.size();
   const uint32_t num_vregs = fn.num_vregs;
-  const size_t words = (num_vregs + 63) / 64;
 
   // Numbering.
   li.blocks_.resize(num_blocks);
@@ -115,39 +110,91 @@ LiveIntervals LiveIntervals::Build(const MachFunction& fn, const RegisterInfo& i
     for (Reg r : info.allocatable[c]) allocatable |= r.mask_bit();
   }
 
-  // Local gen (upward-exposed uses) and kill (defs) sets.
-  std::vector<std::vector<uint64_t>> gen(num_blocks, std::vector<uint64_t>(words));
-  std::vector<std::vector<uint64_t>> kill(num_blocks, std::vector<uint64_t>(words));
+  // Liveness, one vreg at a time: from each block where v is read before any write in it
+  // (upward-exposed), v is live-in there and live-out of every predecessor, and live-in of a
+  // predecessor unless that block writes v; the walk stops at blocks already done. This is the
+  // least solution of live_out(b) = union of live_in(succ), live_in(b) = gen(b) |
+  // (live_out(b) & ~kill(b)), like the iterative dataflow, in time proportional to the size of
+  // the result instead of (passes x blocks x vregs). Handling vregs in increasing order keeps
+  // every block's lists sorted and makes "already there" a look at the last element.
+  std::vector<uint32_t> pred_start(num_blocks + 1, 0);
   for (size_t b = 0; b < num_blocks; ++b) {
+    for (uint32_t s : fn.blocks[b].succs) ++pred_start[s + 1];
+  }
+  for (size_t b = 0; b < num_blocks; ++b) pred_start[b + 1] += pred_start[b];
+  std::vector<uint32_t> preds(pred_start[num_blocks]);
+  {
+    std::vector<uint32_t> fill(pred_start.begin(), pred_start.end() - 1);
+    for (size_t b = 0; b < num_blocks; ++b) {
+      for (uint32_t s : fn.blocks[b].succs) preds[fill[s]++] = static_cast<uint32_t>(b);
+    }
+  }
+  // Per vreg: the blocks with an upward-exposed read (gen) and the blocks that write it
+  // (kill), each block once, as (vreg, block) pairs sorted by vreg below.
+  constexpr uint32_t kNone = 0xffffffffu;
+  std::vector<uint32_t> written_in(num_vregs, kNone);  // last block seen writing the vreg
+  std::vector<uint32_t> gen_in(num_vregs, kNone);      // last block seen reading it first
+  std::vector<std::pair<uint32_t, uint32_t>> gen_pairs, kill_pairs;
+  for (size_t b = 0; b < num_blocks; ++b) {
+    const uint32_t block = static_cast<uint32_t>(b);
     for (const MachInst& inst : fn.blocks[b].insts) {
       ForEachRegOperand(inst, [&](Reg r, uint8_t role) {
         if (!r.is_virtual() || (role & kUse) == 0) return;
         uint32_t v = r.id();
-        if (((kill[b][v / 64] >> (v % 64)) & 1) == 0) gen[b][v / 64] |= uint64_t{1} << (v % 64);
+        if (written_in[v] != block && gen_in[v] != block) {
+          gen_in[v] = block;
+          gen_pairs.push_back({v, block});
+        }
       });
       ForEachRegOperand(inst, [&](Reg r, uint8_t role) {
         if (!r.is_virtual() || (role & kDef) == 0) return;
-        kill[b][r.id() / 64] |= uint64_t{1} << (r.id() % 64);
+        uint32_t v = r.id();
+        if (written_in[v] != block) {
+          written_in[v] = block;
+          kill_pairs.push_back({v, block});
+        }
       });
     }
   }
+  // Stable counting sort by vreg keeps each vreg's blocks in increasing order.
+  auto by_vreg = [num_vregs](const std::vector<std::pair<uint32_t, uint32_t>>& pairs,
+                             std::vector<uint32_t>& start, std::vector<uint32_t>& blocks) {
+    start.assign(num_vregs + 1, 0);
+    for (const auto& [v, b] : pairs) ++start[v + 1];
+    for (uint32_t v = 0; v < num_vregs; ++v) start[v + 1] += start[v];
+    blocks.resize(pairs.size());
+    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+    for (const auto& [v, b] : pairs) blocks[fill[v]++] = b;
+  };
+  std::vector<uint32_t> gen_start, gen_blocks, kill_start, kill_blocks;
+  by_vreg(gen_pairs, gen_start, gen_blocks);
+  by_vreg(kill_pairs, kill_start, kill_blocks);
+  gen_pairs = {};
+  kill_pairs = {};
 
-  // live_out(b) = union of live_in(succ); live_in(b) = gen(b) | (live_out(b) & ~kill(b)).
-  li.live_in_.assign(num_blocks, std::vector<uint64_t>(words));
-  li.live_out_.assign(num_blocks, std::vector<uint64_t>(words));
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (size_t bi = num_blocks; bi-- > 0;) {
-      std::vector<uint64_t>& out = li.live_out_[bi];
-      for (uint32_t s : fn.blocks[bi].succs) {
-        for (size_t w = 0; w < words; ++w) out[w] |= li.live_in_[s][w];
-      }
-      for (size_t w = 0; w < words; ++w) {
-        uint64_t in = gen[bi][w] | (out[w] & ~kill[bi][w]);
-        if (in != li.live_in_[bi][w]) {
-          li.live_in_[bi][w] = in;
-          changed = true;
-        }
+  li.live_in_.assign(num_blocks, {});
+  li.live_out_.assign(num_blocks, {});
+  std::vector<uint32_t> writes(num_blocks, kNone);  // writes[b] == v: block b writes v
+  std::vector<uint32_t> worklist;
+  for (uint32_t v = 0; v < num_vregs; ++v) {
+    for (uint32_t k = kill_start[v]; k < kill_start[v + 1]; ++k) writes[kill_blocks[k]] = v;
+    worklist.clear();
+    for (uint32_t k = gen_start[v]; k < gen_start[v + 1]; ++k) {
+      li.live_in_[gen_blocks[k]].push_back(v);
+      worklist.push_back(gen_blocks[k]);
+    }
+    while (!worklist.empty()) {
+      const uint32_t b = worklist.back();
+      worklist.pop_back();
+      for (uint32_t k = pred_start[b]; k < pred_start[b + 1]; ++k) {
+        const uint32_t p = preds[k];
+        std::vector<uint32_t>& out = li.live_out_[p];
+        if (!out.empty() && out.back() == v) continue;
+        out.push_back(v);
+        std::vector<uint32_t>& in = li.live_in_[p];
+        if (writes[p] == v || (!in.empty() && in.back() == v)) continue;
+        in.push_back(v);
+        worklist.push_back(p);
       }
     }
   }
@@ -184,13 +231,9 @@ LiveIntervals LiveIntervals::Build(const MachFunction& fn, const RegisterInfo& i
     const BlockPositions& bp = li.blocks_[bi];
     // `live` is all false here: every vreg set below is cleared again at the block's end.
     std::fill(phys_live.begin(), phys_live.end(), false);
-    const std::vector<uint64_t>& out = li.live_out_[bi];
-    for (size_t w = 0; w < words; ++w) {
-      for (uint64_t bits = out[w]; bits != 0; bits &= bits - 1) {
-        uint32_t v = static_cast<uint32_t>(w * 64 + __builtin_ctzll(bits));
-        live[v] = true;
-        AddRangeBackward(li.intervals_[v], bp.start, bp.end);
-      }
+    for (uint32_t v : li.live_out_[bi]) {
+      live[v] = true;
+      AddRangeBackward(li.intervals_[v], bp.start, bp.end);
     }
     for (size_t k = block.insts.size(); k-- > 0;) {
       const MachInst& inst = block.insts[k];
@@ -236,7 +279,7 @@ LiveIntervals LiveIntervals::Build(const MachFunction& fn, const RegisterInfo& i
       }
     }
     // What is still live is the block's live-in set.
-    for (uint32_t v : li.LiveInVregs(static_cast<uint32_t>(bi))) live[v] = false;
+    for (uint32_t v : li.live_in_[bi]) live[v] = false;
   }
 
   for (Interval& iv : li.intervals_) {

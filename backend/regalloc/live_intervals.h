@@ -12,8 +12,9 @@
 //
 // Intervals are sets of half-open ranges [from, to). A use at slot s keeps its value live up
 // to 2s+1; a def starts a range at 2s+1 (an early-clobber def at 2s, so that it overlaps the
-// instruction's reads and cannot share a register with them). Liveness is a backward dataflow
-// over blocks (live-in/live-out bitsets of virtual registers); machine IR is not SSA, so a
+// instruction's reads and cannot share a register with them). Liveness is the backward dataflow
+// over blocks (sorted live-in/live-out vreg lists), solved one vreg at a time by walking
+// from its upward-exposed reads to its writes; machine IR is not SSA, so a
 // vreg may have many defs and its interval many holes. Physical-register operands become
 // "fixed" intervals of their register, and a call's clobbers block each clobbered register
 // for the single position 2s+1, so values live across the call cannot stay in them.
@@ -56,6 +57,10 @@ struct Interval {
   // when the piece lives in the vreg's spill slot.
   int assigned = -1;
   uint32_t root = 0;  // index of the vreg's first (unsplit) interval
+  // cursor is the linear scan's place in `ranges`: no range before it ends after the scan's
+  // current position (which only grows), so queries at that position start there instead of
+  // searching the whole list.
+  uint32_t cursor = 0;
 
   uint32_t start() const { return ranges.front().from; }
   uint32_t end() const { return ranges.back().to; }
@@ -64,6 +69,9 @@ struct Interval {
   // NextIntersection is the first position covered by both intervals and >= `from`, or
   // kNoPosition.
   uint32_t NextIntersection(const Interval& other, uint32_t from) const;
+  // NextIntersectionFrom is NextIntersection when ranges[i] and other.ranges[j] are the
+  // first ranges of each that end after `from` (the linear scan knows them from its cursors).
+  uint32_t NextIntersectionFrom(size_t i, const Interval& other, size_t j, uint32_t from) const;
   // NextUse is the first use position >= pos, or kNoPosition.
   uint32_t NextUse(uint32_t pos) const;
   // LastUseBefore is the last use position < pos, or kNoPosition when there is none.
@@ -84,11 +92,11 @@ class LiveIntervals {
   static LiveIntervals Build(const MachFunction& fn, const RegisterInfo& info);
 
   const std::vector<BlockPositions>& blocks() const { return blocks_; }
-  // live_in / live_out are bitsets over vreg ids.
-  bool LiveIn(uint32_t block, uint32_t vreg) const { return Test(live_in_[block], vreg); }
-  bool LiveOut(uint32_t block, uint32_t vreg) const { return Test(live_out_[block], vreg); }
-  // LiveInVregs lists the vregs live on entry to `block`.
-  std::vector<uint32_t> LiveInVregs(uint32_t block) const;
+  // LiveIn / LiveOut say whether `vreg` is live on entry to / exit from `block`.
+  bool LiveIn(uint32_t block, uint32_t vreg) const { return Contains(live_in_[block], vreg); }
+  bool LiveOut(uint32_t block, uint32_t vreg) const { return Contains(live_out_[block], vreg); }
+  // LiveInVregs lists the vregs live on entry to `block`, in increasing order.
+  const std::vector<uint32_t>& LiveInVregs(uint32_t block) const { return live_in_[block]; }
 
   // intervals: vreg i's interval is intervals[i] (empty when the vreg is never accessed),
   // followed by one fixed interval per allocatable physical register (see FixedInterval).
@@ -112,14 +120,14 @@ class LiveIntervals {
   uint32_t num_positions() const { return static_cast<uint32_t>(block_of_slot_.size() * 2); }
 
  private:
-  static bool Test(const std::vector<uint64_t>& set, uint32_t i) {
-    return (set[i / 64] >> (i % 64)) & 1;
-  }
+  static bool Contains(const std::vector<uint32_t>& sorted, uint32_t vreg);
 
   std::vector<BlockPositions> blocks_;
   std::vector<uint32_t> block_of_slot_;
-  std::vector<std::vector<uint64_t>> live_in_;
-  std::vector<std::vector<uint64_t>> live_out_;
+  // Sorted vreg lists per block: sparse, since a huge function has many vregs and blocks
+  // but few values live at each block boundary.
+  std::vector<std::vector<uint32_t>> live_in_;
+  std::vector<std::vector<uint32_t>> live_out_;
   std::vector<Interval> intervals_;
   std::vector<std::vector<RegHint>> hints_;
   uint32_t fixed_base_ = 0;

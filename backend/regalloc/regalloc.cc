@@ -147,7 +147,7 @@ class Resolver {
   // predecessor the control comes from.
   absl::Status PlanEdges() {
     for (uint32_t s = 0; s < fn_.blocks.size(); ++s) {
-      const std::vector<uint32_t> live_in = li_.LiveInVregs(s);
+      const std::vector<uint32_t>& live_in = li_.LiveInVregs(s);
       if (live_in.empty()) continue;
       const MachBlock& succ = fn_.blocks[s];
       for (uint32_t p : succ.preds) {
@@ -237,6 +237,26 @@ class Resolver {
     }
   }
 
+  // ForEachEvent calls on_move for each move with a vreg that the allocator inserts in block
+  // `b` and on_def for each write of a spilled vreg, in program order.
+  template <typename OnMove, typename OnDef>
+  void ForEachEvent(uint32_t b, OnMove&& on_move, OnDef&& on_def) {
+    const MachBlock& block = fn_.blocks[b];
+    auto it = points_.lower_bound(PointKey{b, 0, 0});
+    auto end = points_.lower_bound(PointKey{b + 1, 0, 0});
+    for (uint32_t idx = 0; idx <= block.insts.size(); ++idx) {
+      for (; it != end && std::get<1>(it->first) == idx; ++it) {
+        for (const Move& move : it->second.moves) {
+          if (move.vreg != Move::kNoVreg) on_move(move);
+        }
+      }
+      if (idx == block.insts.size()) break;
+      ForEachRegOperand(block.insts[idx], [&](Reg r, uint8_t role) {
+        if (r.is_virtual() && (role & kDef) != 0 && spill_index_[r.id()] >= 0) on_def(r.id());
+      });
+    }
+  }
+
   // WalkBlock runs the "slot holds the current value" transfer over block `b`; with `mark` it
   // also marks the stores that find their slot already current.
   void WalkBlock(uint32_t b, Bits& valid, bool mark) {
@@ -281,29 +301,53 @@ class Resolver {
     if (spilled == 0) return;
     const size_t n = fn_.blocks.size();
     const size_t words = (static_cast<size_t>(spilled) + 63) / 64;
-    std::vector<Bits> out(n, Bits(words, ~uint64_t{0}));
-    auto in_of = [&](uint32_t b) {
-      const bool reachable_only_via_preds = b != 0 && !fn_.blocks[b].preds.empty();
-      Bits in(words, reachable_only_via_preds ? ~uint64_t{0} : 0);
-      if (!reachable_only_via_preds) return in;
-      for (uint32_t p : fn_.blocks[b].preds) {
-        for (size_t w = 0; w < words; ++w) in[w] &= out[p][w];
+    // A block's effect on the facts is the last event of each spilled vreg it touches: set by
+    // a reload or a store, cleared by a write of the vreg. Listing those once lets the
+    // fixpoint iterations apply whole blocks without walking their instructions again.
+    std::vector<std::vector<std::pair<int, bool>>> effects(n);
+    {
+      std::vector<uint32_t> effect_block(spilled, 0xffffffffu);
+      std::vector<uint32_t> effect_index(spilled, 0);
+      for (uint32_t b = 0; b < n; ++b) {
+        std::vector<std::pair<int, bool>>& list = effects[b];
+        auto record = [&](int i, bool value) {
+          if (effect_block[i] == b) {
+            list[effect_index[i]].second = value;
+            return;
+          }
+          effect_block[i] = b;
+          effect_index[i] = static_cast<uint32_t>(list.size());
+          list.push_back({i, value});
+        };
+        ForEachEvent(b, [&](const Move& move) {
+          if (move.from.is_slot || IsStore(move)) record(spill_index_[move.vreg], true);
+        }, [&](uint32_t vreg) { record(spill_index_[vreg], false); });
       }
-      return in;
+    }
+    std::vector<Bits> out(n, Bits(words, ~uint64_t{0}));
+    auto in_of = [&](uint32_t b, Bits& in) {
+      const bool reachable_only_via_preds = b != 0 && !fn_.blocks[b].preds.empty();
+      in.assign(words, reachable_only_via_preds ? ~uint64_t{0} : 0);
+      if (!reachable_only_via_preds) return;
+      for (uint32_t p : fn_.blocks[b].preds) {
+        const Bits& from = out[p];
+        for (size_t w = 0; w < words; ++w) in[w] &= from[w];
+      }
     };
+    Bits state;
     for (bool changed = true; changed;) {
       changed = false;
       for (uint32_t b = 0; b < n; ++b) {
-        Bits state = in_of(b);
-        WalkBlock(b, state, /*mark=*/false);
+        in_of(b, state);
+        for (const auto& [i, value] : effects[b]) Set(state, i, value);
         if (state != out[b]) {
-          out[b] = std::move(state);
+          out[b].swap(state);
           changed = true;
         }
       }
     }
     for (uint32_t b = 0; b < n; ++b) {
-      Bits state = in_of(b);
+      in_of(b, state);
       WalkBlock(b, state, /*mark=*/true);
     }
   }
@@ -495,7 +539,7 @@ absl::StatusOr<AllocationStats> AllocateRegisters(MachFunction& fn, const RegAll
   KILN_RETURN_IF_ERROR(CheckInput(fn));
   const RegisterInfo& info = target.register_info();
   LiveIntervals li = LiveIntervals::Build(fn, info);
-  std::vector<uint32_t> undefined = li.LiveInVregs(0);
+  const std::vector<uint32_t>& undefined = li.LiveInVregs(0);
   if (!undefined.empty()) {
     return absl::InternalError(absl::StrCat("register allocation: v", undefined.front(),
                                             " is read before it is written in ", fn.name));
