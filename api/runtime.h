@@ -56,6 +56,14 @@ class Runtime {
   virtual absl::StatusOr<std::shared_ptr<const CompiledModule>> CompileModule(
       const Context& ctx, absl::Span<const uint8_t> binary) = 0;
 
+  // CompileModule of a binary the runtime may keep instead of copying it (binaries of real
+  // programs are tens of megabytes): `binary` must stay valid and unchanged as long as
+  // `keep_alive` lives, and the compiled module holds `keep_alive` (e.g. the buffer or the
+  // mapped file holding `binary`). Otherwise as above.
+  virtual absl::StatusOr<std::shared_ptr<const CompiledModule>> CompileModule(
+      const Context& ctx, absl::Span<const uint8_t> binary,
+      std::shared_ptr<const void> keep_alive) = 0;
+
   // InstantiateModule links `compiled` (from this runtime) against the modules instantiated
   // so far, creates its memories, tables and globals, applies its segments, runs its Wasm
   // start function and then config's start functions (default "_start", when exported).

@@ -273,8 +273,11 @@ int RunModule(const RunOptions& options) {
   }
   std::unique_ptr<Runtime> runtime = NewRuntimeWithConfig(ctx, config);
 
+  // The runtime keeps the bytes read (a private copy: what the compilation cache hashes is
+  // what is decoded) instead of copying them again.
+  auto binary = std::make_shared<const std::vector<uint8_t>>(*std::move(bytes));
   absl::StatusOr<std::shared_ptr<const CompiledModule>> compiled =
-      runtime->CompileModule(ctx, *bytes);
+      runtime->CompileModule(ctx, absl::MakeConstSpan(*binary), binary);
   if (!compiled.ok()) return ExitCodeFor(options.module, compiled.status());
   // The WASI modules it imports come first, so that its imports resolve.
   absl::Status wasi = wasi::InstantiateImportedWasi(ctx, *runtime, **compiled);

@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -583,7 +584,14 @@ absl::Status ModuleDecoder::DecodeDataCountSection() {
 absl::Status ModuleDecoder::DecodeCodeSection() {
   uint32_t count = 0;
   KILN_READ_OR_RETURN(reader_, reader_.ReadLength(&count));
-  ReserveAtMost(module_.codes, count);
+  // A count that matches the function section is the module's (and bounded by the bytes
+  // left): reserve it whole, growing a vector of tens of thousands of bodies copies them
+  // over and over. Any other count is an error soon; reserve little for it.
+  if (count == module_.functions.size()) {
+    module_.codes.reserve(count);
+  } else {
+    ReserveAtMost(module_.codes, count);
+  }
   // The bodies are validated as they are decoded, which reads each body once instead of twice
   // (here and in Validate). Everything validation needs precedes the code section, except the
   // data segments' count when no data count section gives it -- and then memory.init and
@@ -804,9 +812,19 @@ absl::StatusOr<Module> Decode(absl::Span<const uint8_t> bytes, const DecodeOptio
   if (bytes.size() > std::numeric_limits<uint32_t>::max()) {
     return absl::ResourceExhaustedError("module larger than 4 GiB");
   }
+  auto copy = std::make_shared<std::vector<uint8_t>>();
+  base::ReserveWithHugePages(*copy, bytes.size());
+  copy->assign(bytes.begin(), bytes.end());
+  return Decode(ModuleBytes(std::move(copy)), options);
+}
+
+absl::StatusOr<Module> Decode(ModuleBytes bytes, const DecodeOptions& options) {
+  // ByteRange and CodeReader use 32-bit offsets.
+  if (bytes.size() > std::numeric_limits<uint32_t>::max()) {
+    return absl::ResourceExhaustedError("module larger than 4 GiB");
+  }
   Module module;
-  base::ReserveWithHugePages(module.bytes, bytes.size());
-  module.bytes.assign(bytes.begin(), bytes.end());
+  module.bytes = std::move(bytes);
   ModuleDecoder decoder(&module, options);
   KILN_RETURN_IF_ERROR(decoder.Decode());
   decoder.SetCodeValidation();

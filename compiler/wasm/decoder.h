@@ -30,6 +30,9 @@ struct DecodeOptions {
 
 absl::StatusOr<Module> Decode(absl::Span<const uint8_t> bytes, const DecodeOptions& options);
 
+// Decode of shared bytes: the module keeps `bytes` (Module::bytes) instead of a copy.
+absl::StatusOr<Module> Decode(ModuleBytes bytes, const DecodeOptions& options);
+
 }  // namespace kiln::wasm
 
 #endif  // KILN_COMPILER_WASM_DECODER_H_

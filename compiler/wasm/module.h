@@ -4,10 +4,13 @@
 #ifndef KILN_COMPILER_WASM_MODULE_H_
 #define KILN_COMPILER_WASM_MODULE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -144,9 +147,38 @@ struct NameSection {
   std::map<uint32_t, std::map<uint32_t, std::string>> local_names;
 };
 
+// ModuleBytes is the binary a module was decoded from: immutable and shared by every copy of
+// the Module, so that a runtime can keep the buffer its caller read a module into instead of
+// copying it (binaries of real programs are tens of megabytes). Reads like a
+// std::vector<uint8_t> and converts to absl::Span<const uint8_t>.
+class ModuleBytes {
+ public:
+  ModuleBytes() = default;
+  // Shares `bytes` (null is empty).
+  explicit ModuleBytes(std::shared_ptr<const std::vector<uint8_t>> bytes) {
+    if (bytes != nullptr) span_ = absl::MakeConstSpan(*bytes);
+    owner_ = std::move(bytes);
+  }
+  // Views `bytes`, which stay valid as long as `owner` lives (e.g. a mapped file).
+  ModuleBytes(absl::Span<const uint8_t> bytes, std::shared_ptr<const void> owner)
+      : owner_(std::move(owner)), span_(bytes) {}
+
+  const uint8_t* data() const { return span_.data(); }
+  size_t size() const { return span_.size(); }
+  bool empty() const { return span_.empty(); }
+  const uint8_t* begin() const { return span_.begin(); }
+  const uint8_t* end() const { return span_.end(); }
+  uint8_t operator[](size_t i) const { return span_[i]; }
+  operator absl::Span<const uint8_t>() const { return span_; }  // NOLINT: reads as a span
+
+ private:
+  std::shared_ptr<const void> owner_;  // keeps span_ valid
+  absl::Span<const uint8_t> span_;
+};
+
 // Module is a decoded Wasm module. Index spaces put imports first, as the spec does.
 struct Module {
-  std::vector<uint8_t> bytes;  // the binary it was decoded from
+  ModuleBytes bytes;  // the binary it was decoded from
 
   std::vector<FuncType> types;
   std::vector<Import> imports;

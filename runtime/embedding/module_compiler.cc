@@ -32,7 +32,7 @@ static_assert(api::kCoreFeaturesV2.bits() == wasm::kFeaturesAll);
 // Prepare decodes and checks `binary` and shapes the module as the config asks. `trusted`
 // bytes are those of a cache hit: the entry's key holds their SHA-256 and the core features
 // they were checked with, so function bodies are neither read nor scanned again.
-absl::StatusOr<wasm::Module> Prepare(absl::Span<const uint8_t> binary,
+absl::StatusOr<wasm::Module> Prepare(const wasm::ModuleBytes& binary,
                                      const RuntimeConfig& config, bool trusted) {
   wasm::DecodeOptions decode_options;
   decode_options.trust_code_bodies = trusted;
@@ -91,7 +91,7 @@ absl::StatusOr<runtime::cache::CacheKey> CacheKeyFor(absl::Span<const uint8_t> b
 }
 
 absl::StatusOr<std::shared_ptr<const runtime::CompiledModule>> CompileWasmModule(
-    absl::Span<const uint8_t> binary, const RuntimeConfig& config) {
+    wasm::ModuleBytes binary, const RuntimeConfig& config) {
   backend::CompileOptions options = CompileOptionsFor(config);
   auto* cache = dynamic_cast<CompilationCacheImpl*>(config.compilation_cache().get());
   if (cache == nullptr) {

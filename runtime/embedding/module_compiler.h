@@ -11,6 +11,7 @@
 #include "absl/types/span.h"
 #include "api/runtime_config.h"
 #include "backend/compile.h"
+#include "compiler/wasm/module.h"
 #include "runtime/cache/cache_key.h"
 #include "runtime/engine/compiled_module.h"
 
@@ -25,12 +26,13 @@ backend::CompileOptions CompileOptionsFor(const RuntimeConfig& config);
 absl::StatusOr<runtime::cache::CacheKey> CacheKeyFor(absl::Span<const uint8_t> binary,
                                                      const RuntimeConfig& config);
 
-// CompileWasmModule turns `binary` into native code as described at the top of this file.
+// CompileWasmModule turns `binary` into native code as described at the top of this file; the
+// compiled module keeps `binary` (shared, not copied).
 // Errors: kInvalidArgument for a malformed or invalid module or a disabled feature;
 // kResourceExhausted when a memory's minimum exceeds the memory limit; kNotFound on a
 // read-only cache's miss; the compiler's errors.
 absl::StatusOr<std::shared_ptr<const runtime::CompiledModule>> CompileWasmModule(
-    absl::Span<const uint8_t> binary, const RuntimeConfig& config);
+    wasm::ModuleBytes binary, const RuntimeConfig& config);
 
 }  // namespace kiln::embedding
 

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "api/sys.h"
+#include "compiler/base/huge_pages.h"
 #include "compiler/base/status_macros.h"
 #include "runtime/embedding/compiled_module_impl.h"
 #include "runtime/embedding/instance_config.h"
@@ -79,10 +80,23 @@ absl::Status RuntimeImpl::CheckOpen() const {
 }
 
 absl::StatusOr<std::shared_ptr<const kiln::CompiledModule>> RuntimeImpl::CompileModule(
-    const Context& /*ctx*/, absl::Span<const uint8_t> binary) {
+    const Context& ctx, absl::Span<const uint8_t> binary) {
+  KILN_RETURN_IF_ERROR(CheckOpen());
+  // The compiled module keeps the binary (custom sections, data segments): a copy of it.
+  auto copy = std::make_shared<std::vector<uint8_t>>();
+  base::ReserveWithHugePages(*copy, binary.size());
+  copy->assign(binary.begin(), binary.end());
+  const absl::Span<const uint8_t> copied = absl::MakeConstSpan(*copy);
+  return CompileModule(ctx, copied, std::move(copy));
+}
+
+absl::StatusOr<std::shared_ptr<const kiln::CompiledModule>> RuntimeImpl::CompileModule(
+    const Context& /*ctx*/, absl::Span<const uint8_t> binary,
+    std::shared_ptr<const void> keep_alive) {
   KILN_RETURN_IF_ERROR(CheckOpen());
   KILN_ASSIGN_OR_RETURN(std::shared_ptr<const runtime::CompiledModule> compiled,
-                        CompileWasmModule(binary, config_));
+                        CompileWasmModule(wasm::ModuleBytes(binary, std::move(keep_alive)),
+                                          config_));
   return std::shared_ptr<const kiln::CompiledModule>(std::make_shared<WasmCompiledModule>(
       this, std::move(compiled), config_.custom_sections()));
 }

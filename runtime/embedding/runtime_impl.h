@@ -25,6 +25,9 @@ class RuntimeImpl final : public kiln::Runtime {
 
   absl::StatusOr<std::shared_ptr<const kiln::CompiledModule>> CompileModule(
       const Context& ctx, absl::Span<const uint8_t> binary) override;
+  absl::StatusOr<std::shared_ptr<const kiln::CompiledModule>> CompileModule(
+      const Context& ctx, absl::Span<const uint8_t> binary,
+      std::shared_ptr<const void> keep_alive) override;
   absl::StatusOr<api::Module*> InstantiateModule(
       const Context& ctx, std::shared_ptr<const kiln::CompiledModule> compiled,
       const ModuleConfig& config) override;

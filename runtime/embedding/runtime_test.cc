@@ -1,6 +1,7 @@
 // Tests of the Runtime: compiling, instantiating, naming, start functions, host modules from
 // the builder, custom sections, core features, the memory limit and closing.
 #include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -381,6 +382,37 @@ TEST_CASE("custom sections are kept only when configured", "[embedding][runtime]
   CHECK(std::string(sections[0]->Data().begin(), sections[0]->Data().end()) == "kiln-test");
   CHECK(sections[1]->Name() == "extra");
   CHECK(sections[1]->Data().empty());
+}
+
+TEST_CASE("a binary compiled with keep_alive is shared, not copied, and kept alive",
+          "[embedding][runtime]") {
+  Context ctx;
+  std::unique_ptr<Runtime> runtime =
+      NewRuntimeWithConfig(ctx, NewRuntimeConfig().WithCustomSections(true));
+  std::vector<uint8_t> binary = WatToWasm(kAdd);
+  AppendCustomSection(binary, "producers", "kiln-test");
+  auto shared = std::make_shared<const std::vector<uint8_t>>(std::move(binary));
+  std::weak_ptr<const std::vector<uint8_t>> watch = shared;
+  const absl::Span<const uint8_t> bytes = absl::MakeConstSpan(*shared);
+
+  absl::StatusOr<std::shared_ptr<const CompiledModule>> compiled =
+      runtime->CompileModule(ctx, bytes, std::move(shared));
+  REQUIRE_THAT(compiled.status(), IsOk());
+  CHECK_FALSE(watch.expired());  // the compiled module holds the buffer
+  std::vector<const api::CustomSection*> sections = (*compiled)->CustomSections();
+  REQUIRE(sections.size() == 1);
+  // The section views the caller's buffer itself.
+  CHECK(sections[0]->Data().data() >= bytes.data());
+  CHECK(sections[0]->Data().data() + sections[0]->Data().size() <= bytes.data() + bytes.size());
+
+  absl::StatusOr<api::Module*> module =
+      runtime->InstantiateModule(ctx, *compiled, NewModuleConfig());
+  REQUIRE_THAT(module.status(), IsOk());
+  CHECK(CallU32(*module, "add", {api::EncodeI32(40), api::EncodeI32(2)}) == 42);
+  REQUIRE_THAT(runtime->Close(ctx), IsOk());
+  compiled->reset();
+  runtime.reset();
+  CHECK(watch.expired());  // and lets it go with the module
 }
 
 TEST_CASE("a module using a disabled core feature is rejected with where it uses it",

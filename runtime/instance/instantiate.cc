@@ -176,6 +176,7 @@ absl::Status InstanceBuilder::Allocate() {
     if (import.kind == wasm::ExternKind::kFunc) imported_function_types.push_back(import.func_type);
   }
   uint32_t func_type_index = 0;
+  instance_.functions_.reserve(module_.num_functions());
   for (uint32_t f = 0; f < module_.num_functions(); ++f) {
     auto* record = At<FuncRefRecord>(layout_.func_ref(f));
     if (f < module_.num_imported_functions) {
