@@ -15,6 +15,19 @@ bool Interval::Covers(uint32_t pos) const {
   return it != ranges.end() && it->from <= pos;
 }
 
+namespace {
+
+// SkipEndingBy is the first index >= k of a range of `rs` that ends after `pos`.
+size_t SkipEndingBy(const std::vector<LiveRange>& rs, size_t k, uint32_t pos) {
+  if (k >= rs.size() || rs[k].to > pos) return k;
+  return static_cast<size_t>(
+      std::upper_bound(rs.begin() + k + 1, rs.end(), pos,
+                       [](uint32_t p, const LiveRange& r) { return p < r.to; }) -
+      rs.begin());
+}
+
+}  // namespace
+
 uint32_t Interval::NextIntersection(const Interval& other, uint32_t from) const {
   auto first_after = [from](const std::vector<LiveRange>& rs) {
     return static_cast<size_t>(
@@ -33,10 +46,13 @@ uint32_t Interval::NextIntersectionFrom(size_t i, const Interval& other, size_t 
     uint32_t lo = std::max({a.from, b.from, from});
     uint32_t hi = std::min(a.to, b.to);
     if (lo < hi) return lo;
+    // The range that ends first cannot meet anything later on the other side; skip to the
+    // first range of its side that ends after the other range starts (often the next one,
+    // but a fixed register's many short ranges can be far behind a vreg's few long ones).
     if (a.to <= b.to) {
-      ++i;
+      i = SkipEndingBy(ranges, i + 1, b.from);
     } else {
-      ++j;
+      j = SkipEndingBy(other.ranges, j + 1, a.from);
     }
   }
   return kNoPosition;

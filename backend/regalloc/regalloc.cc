@@ -156,6 +156,8 @@ class Resolver {
         const uint32_t to_pos = li_.blocks()[s].start;
         std::vector<Move> moves;
         for (uint32_t v : live_in) {
+          // An unsplit vreg has one location everywhere: nothing to move.
+          if (scan_.children()[v].size() == 1) continue;
           KILN_ASSIGN_OR_RETURN(Location from, LocationAt(v, from_pos));
           KILN_ASSIGN_OR_RETURN(Location to, LocationAt(v, to_pos));
           if (from != to) moves.push_back({from, to, fn_.vreg_class[v], v});
