@@ -246,6 +246,19 @@ Errno PathFilestatSetTimes(WasiCall& call) {
   return Errno::kSuccess;
 }
 
+// LookupSourceAndTarget finds the two directories of a link or a rename: each must hold its
+// right, and both must be in one writable mount (each mount is its own sandbox, even when two
+// share a host file system).
+Errno LookupSourceAndTarget(WasiState& state, uint32_t old_fd, uint64_t old_right,
+                            uint32_t new_fd, uint64_t new_right, FileEntry** old_dir,
+                            FileEntry** new_dir) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu()) {
+  KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(state, old_fd, old_right, old_dir));
+  KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(state, new_fd, new_right, new_dir));
+  if ((*old_dir)->mount != (*new_dir)->mount) return Errno::kXdev;
+  if ((*new_dir)->mount->read_only) return Errno::kRofs;
+  return Errno::kSuccess;
+}
+
 // -- path_link(old_fd, old_flags, old_path, old_path_len, new_fd, new_path, new_path_len) ------
 
 Errno PathLink(WasiCall& call) {
@@ -259,13 +272,9 @@ Errno PathLink(WasiCall& call) {
   absl::MutexLock lock(&call.state.mu());
   FileEntry* old_dir = nullptr;
   FileEntry* new_dir = nullptr;
-  KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(
-      call.state, ParamU32(call, 0), rights::kPathLinkSource, &old_dir));
-  KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(
-      call.state, ParamU32(call, 4), rights::kPathLinkTarget, &new_dir));
-  // Each mount is its own sandbox, even when two share a host file system.
-  if (old_dir->mount != new_dir->mount) return Errno::kXdev;
-  if (new_dir->mount->read_only) return Errno::kRofs;
+  KILN_WASI_RETURN_IF_ERRNO(LookupSourceAndTarget(call.state, ParamU32(call, 0),
+                                                  rights::kPathLinkSource, ParamU32(call, 4),
+                                                  rights::kPathLinkTarget, &old_dir, &new_dir));
   bool follow = (old_flags & kLookupSymlinkFollow) != 0;
   ResolvedPath old_resolved;
   ResolvedPath new_resolved;
@@ -430,12 +439,9 @@ Errno PathRename(WasiCall& call) {
   absl::MutexLock lock(&call.state.mu());
   FileEntry* old_dir = nullptr;
   FileEntry* new_dir = nullptr;
-  KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(
-      call.state, ParamU32(call, 0), rights::kPathRenameSource, &old_dir));
-  KILN_WASI_RETURN_IF_ERRNO(LookupDirectory(
-      call.state, ParamU32(call, 3), rights::kPathRenameTarget, &new_dir));
-  if (old_dir->mount != new_dir->mount) return Errno::kXdev;
-  if (old_dir->mount->read_only) return Errno::kRofs;
+  KILN_WASI_RETURN_IF_ERRNO(LookupSourceAndTarget(call.state, ParamU32(call, 0),
+                                                  rights::kPathRenameSource, ParamU32(call, 3),
+                                                  rights::kPathRenameTarget, &old_dir, &new_dir));
   ResolvedPath old_resolved;
   ResolvedPath new_resolved;
   KILN_WASI_RETURN_IF_ERRNO(ResolvePath(*old_dir, old_path, /*follow_final=*/false, &old_resolved));
