@@ -42,6 +42,7 @@
 #include "runtime/wasi/errno.h"
 #include "runtime/wasi/fd_table.h"
 #include "runtime/wasi/functions.h"
+#include "runtime/wasi/path_resolver.h"
 #include "runtime/wasi/rights.h"
 #include "runtime/wasi/wasi_state.h"
 
@@ -79,7 +80,6 @@ constexpr int kHostAdvice[] = {POSIX_FADV_NORMAL,   POSIX_FADV_SEQUENTIAL, POSIX
 
 // Record sizes in guest memory.
 constexpr uint32_t kFdstatSize = 24;
-constexpr uint32_t kFilestatSize = 64;
 constexpr uint32_t kPrestatSize = 8;
 constexpr uint32_t kIovecSize = 8;
 constexpr uint32_t kDirentHeaderSize = 24;
@@ -127,35 +127,10 @@ int StdioHostFd(const FileEntry& entry) {
 // HostError is the WASI errno of the last failed host call.
 Errno HostError() { return ErrnoFromHost(errno); }
 
-// ScopedFd closes a descriptor this file opened for one operation.
-class ScopedFd {
- public:
-  explicit ScopedFd(int fd) : fd_(fd) {}
-  ~ScopedFd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  ScopedFd(const ScopedFd&) = delete;
-  ScopedFd& operator=(const ScopedFd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 // OpenDirectoryForReading opens the directory of `entry` anew for reading: preopens and
 // opened directories may be held as O_PATH descriptors, which cannot list or sync.
 int OpenDirectoryForReading(const FileEntry& entry) {
   return openat(entry.host_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
-Filetype FiletypeOfMode(mode_t mode) {
-  if (S_ISREG(mode)) return Filetype::kRegularFile;
-  if (S_ISDIR(mode)) return Filetype::kDirectory;
-  if (S_ISLNK(mode)) return Filetype::kSymbolicLink;
-  if (S_ISCHR(mode)) return Filetype::kCharacterDevice;
-  if (S_ISBLK(mode)) return Filetype::kBlockDevice;
-  if (S_ISSOCK(mode)) return Filetype::kSocketStream;
-  return Filetype::kUnknown;  // WASI has no FIFO type
 }
 
 Filetype FiletypeOfDirentType(unsigned char d_type) {
@@ -168,22 +143,6 @@ Filetype FiletypeOfDirentType(unsigned char d_type) {
     case DT_SOCK: return Filetype::kSocketStream;
     default: return Filetype::kUnknown;
   }
-}
-
-uint64_t Nanoseconds(const struct timespec& ts) {
-  if (ts.tv_sec < 0) return 0;
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
-}
-
-void FilestatOfHostStat(const struct stat& st, Filestat* out) {
-  out->dev = static_cast<uint64_t>(st.st_dev);
-  out->ino = static_cast<uint64_t>(st.st_ino);
-  out->filetype = FiletypeOfMode(st.st_mode);
-  out->nlink = static_cast<uint64_t>(st.st_nlink);
-  out->size = static_cast<uint64_t>(st.st_size);
-  out->atim = Nanoseconds(st.st_atim);
-  out->mtim = Nanoseconds(st.st_mtim);
-  out->ctim = Nanoseconds(st.st_ctim);
 }
 
 // -- Guest buffers -----------------------------------------------------------------------
@@ -387,7 +346,7 @@ Errno Sync(WasiCall& call, bool data_only) {
   if (entry == nullptr) return Errno::kBadf;
   if (IsStdio(*entry)) return Errno::kBadf;
   int host_fd = entry->host_fd;
-  ScopedFd reopened(IsDirectory(*entry) ? OpenDirectoryForReading(*entry) : -1);
+  UniqueFd reopened(IsDirectory(*entry) ? OpenDirectoryForReading(*entry) : -1);
   if (IsDirectory(*entry)) {
     if (reopened.get() < 0) return HostError();
     host_fd = reopened.get();
@@ -457,17 +416,6 @@ Errno FdFdstatSetRights(WasiCall& call) {
   return Errno::kSuccess;
 }
 
-void EncodeFilestat(const Filestat& stat, uint8_t* record) {
-  StoreU64(record + 0, stat.dev);
-  StoreU64(record + 8, stat.ino);
-  record[16] = static_cast<uint8_t>(stat.filetype);
-  StoreU64(record + 24, stat.nlink);
-  StoreU64(record + 32, stat.size);
-  StoreU64(record + 40, stat.atim);
-  StoreU64(record + 48, stat.mtim);
-  StoreU64(record + 56, stat.ctim);
-}
-
 Errno FdFilestatGetFn(WasiCall& call) {
   uint32_t fd = ParamU32(call, 0);
   uint32_t result_ptr = ParamU32(call, 1);
@@ -477,9 +425,7 @@ Errno FdFilestatGetFn(WasiCall& call) {
     Errno err = FdFilestatGet(call.state, fd, &stat);
     if (err != Errno::kSuccess) return err;
   }
-  uint8_t record[kFilestatSize] = {};
-  EncodeFilestat(stat, record);
-  return call.memory.Write(result_ptr, record) ? Errno::kSuccess : Errno::kFault;
+  return WritePreview1Filestat(call.memory, result_ptr, stat) ? Errno::kSuccess : Errno::kFault;
 }
 
 Errno FdFilestatSetSize(WasiCall& call) {
@@ -754,13 +700,13 @@ Errno FdFilestatGet(WasiState& state, uint32_t fd, Filestat* out) {
     // A stream without a host descriptor has nothing to report but its type.
     int host_fd = StdioHostFd(*entry);
     struct stat st {};
-    if (host_fd >= 0 && fstat(host_fd, &st) == 0) FilestatOfHostStat(st, out);
+    if (host_fd >= 0 && fstat(host_fd, &st) == 0) *out = FilestatOf(st);
     out->filetype = entry->filetype;
     return Errno::kSuccess;
   }
   struct stat st {};
   if (fstat(entry->host_fd, &st) != 0) return HostError();
-  FilestatOfHostStat(st, out);
+  *out = FilestatOf(st);
   // The host cannot tell a datagram socket from a stream one by its mode.
   if (IsSocket(*entry)) out->filetype = entry->filetype;
   return Errno::kSuccess;

@@ -19,6 +19,7 @@
 #include "api/wasm.h"
 #include "runtime/wasi/errno.h"
 #include "runtime/wasi/fd_table.h"
+#include "runtime/wasi/filestat.h"
 #include "runtime/wasi/wasi_state.h"
 
 namespace kiln::wasi {
@@ -62,19 +63,6 @@ std::vector<FunctionDef> SockFunctions();         // sock_accept, sock_recv, soc
 std::vector<FunctionDef> SnapshotPreview1Functions();
 
 // -- Typed operations shared by preview 1 and snapshot 0 -------------------------------------
-
-// Filestat is WASI's `filestat` before it is laid out in guest memory (preview 1: 64 bytes;
-// snapshot 0: 56, with a 32-bit nlink).
-struct Filestat {
-  uint64_t dev = 0;
-  uint64_t ino = 0;
-  Filetype filetype = Filetype::kUnknown;
-  uint64_t nlink = 0;
-  uint64_t size = 0;
-  uint64_t atim = 0;  // nanoseconds since the epoch
-  uint64_t mtim = 0;
-  uint64_t ctim = 0;
-};
 
 // FdFilestatGet (fd.cc) and PathFilestatGet (path.cc) fill `out`; they check rights and
 // resolve the path exactly as fd_filestat_get / path_filestat_get do. Callers hold state.mu().

@@ -94,50 +94,6 @@ Errno LookupDirectory(WasiState& state, uint32_t fd, uint64_t required, FileEntr
   return Errno::kSuccess;
 }
 
-Filetype FiletypeOfMode(mode_t mode) {
-  if (S_ISREG(mode)) return Filetype::kRegularFile;
-  if (S_ISDIR(mode)) return Filetype::kDirectory;
-  if (S_ISLNK(mode)) return Filetype::kSymbolicLink;
-  if (S_ISCHR(mode)) return Filetype::kCharacterDevice;
-  if (S_ISBLK(mode)) return Filetype::kBlockDevice;
-  if (S_ISSOCK(mode)) return Filetype::kSocketStream;
-  return Filetype::kUnknown;  // a FIFO, as wasmtime reports it
-}
-
-uint64_t Nanoseconds(const struct timespec& time) {
-  return static_cast<uint64_t>(time.tv_sec) * 1000000000ull + static_cast<uint64_t>(time.tv_nsec);
-}
-
-Filestat FilestatOf(const struct stat& st) {
-  Filestat out;
-  out.dev = st.st_dev;
-  out.ino = st.st_ino;
-  out.filetype = FiletypeOfMode(st.st_mode);
-  out.nlink = st.st_nlink;
-  out.size = static_cast<uint64_t>(st.st_size);
-  out.atim = Nanoseconds(st.st_atim);
-  out.mtim = Nanoseconds(st.st_mtim);
-  out.ctim = Nanoseconds(st.st_ctim);
-  return out;
-}
-
-// WriteFilestat lays `stat` out as preview 1's 64-byte `filestat`.
-bool WriteFilestat(api::Memory& memory, uint32_t ptr, const Filestat& stat) {
-  uint8_t bytes[64] = {};
-  auto put64 = [&bytes](size_t offset, uint64_t value) {
-    for (int i = 0; i < 8; ++i) bytes[offset + i] = static_cast<uint8_t>(value >> (8 * i));
-  };
-  put64(0, stat.dev);
-  put64(8, stat.ino);
-  bytes[16] = static_cast<uint8_t>(stat.filetype);
-  put64(24, stat.nlink);
-  put64(32, stat.size);
-  put64(40, stat.atim);
-  put64(48, stat.mtim);
-  put64(56, stat.ctim);
-  return memory.Write(ptr, absl::MakeConstSpan(bytes));
-}
-
 // StatFinal stats the final component without following it. Returns false with errno set.
 bool StatFinal(const ResolvedPath& resolved, struct stat* st) {
   return fstatat(resolved.parent_fd, resolved.name.c_str(), st, AT_SYMLINK_NOFOLLOW) == 0;
@@ -194,7 +150,7 @@ Errno PathFilestatGetFn(WasiCall& call) {
     KILN_WASI_RETURN_IF_ERRNO(PathFilestatGet(
         call.state, ParamU32(call, 0), ParamU32(call, 1), path, &stat));
   }
-  return WriteFilestat(call.memory, ParamU32(call, 4), stat) ? Errno::kSuccess : Errno::kFault;
+  return WritePreview1Filestat(call.memory, ParamU32(call, 4), stat) ? Errno::kSuccess : Errno::kFault;
 }
 
 // -- path_filestat_set_times(fd, flags, path, path_len, atim, mtim, fst_flags) -----------------
